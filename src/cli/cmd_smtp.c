@@ -1,0 +1,288 @@
+/* cli/cmd_smtp.c — `mfpdoctor smtp`: the stage-by-stage test send, swaks-like, with every
+ * option a printer can have. Parses options into a request, runs the probe, applies the rules,
+ * renders, and maps the result to the exit-code contract. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/secret.h"
+#include "report/smtp_report.h"
+#include "smtp/smtp.h"
+#include "util/redact.h"
+
+enum {
+	O_AUTH, O_CAFILE, O_EHLO, O_FORMAT, O_FROM, O_INSECURE, O_NO_FOLLOWUPS, O_PASSWORD, O_PASSWORD_FILE,
+	O_PORT, O_SEND, O_SERVER, O_SIZE, O_STOP_AFTER, O_TIMEOUT, O_TLS, O_TLS_MAX, O_TLS_MIN, O_TO, O_USER,
+	O_VERBOSE,
+};
+
+/* Sorted by long name (checked by tests/unit/test_cli.c). */
+static const struct cli_opt opts[] = {
+	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "login method (default: auto when --user is given, else none)", "Login"},
+	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "trust the CA certificates in FILE (PEM) as well", "TLS"},
+	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "name sent in EHLO, as the device would (default: this host's name)", "Message"},
+	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md", "output format (default text)", "Output"},
+	{"from", 0, CLI_VALUE, O_FROM, "ADDR", "envelope and header sender (default: --user if it is an address)", "Message"},
+	{"insecure", 'k', CLI_FLAG, O_INSECURE, NULL, "do not enforce certificate checks (still reported)", "TLS"},
+	{"no-followups", 0, CLI_FLAG, O_NO_FOLLOWUPS, NULL, "no confirmation probes (other TLS mode on the same port)", "Connection"},
+	{"password", 0, CLI_VALUE, O_PASSWORD, "PASS", "password on the command line (discouraged: warns; use MFPDOCTOR_SMTP_PASSWORD)", "Login"},
+	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "read the password from the first line of FILE", "Login"},
+	{"port", 'p', CLI_VALUE, O_PORT, "N", "server port (default 465 with --tls implicit, else 587)", "Connection"},
+	{"send", 0, CLI_FLAG, O_SEND, NULL, "deliver for real, with a PDF attachment of --size bytes", "Message"},
+	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server name or address (required)", "Connection"},
+	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "attachment size like a scan: 2M (default), 500K, 10485760", "Message"},
+	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt", "last stage to run without --send (default rcpt)", "Connection"},
+	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each network step (default 15); the whole run gets 4x + 10 s", "Connection"},
+	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "auto: implicit on 465, else STARTTLS when offered", "TLS"},
+	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, to emulate old firmware", "TLS"},
+	{"tls-min", 0, CLI_VALUE, O_TLS_MIN, TLS_VERSION_CHOICES, "lowest TLS version (1.0 really works, despite OpenSSL's default floor)", "TLS"},
+	{"to", 0, CLI_VALUE, O_TO, "ADDR", "recipient, repeatable (default: the sender)", "Message"},
+	{"user", 'u', CLI_VALUE, O_USER, "USER", "login name (password from MFPDOCTOR_SMTP_PASSWORD, --password-file or a prompt)", "Login"},
+	{"verbose", 'v', CLI_FLAG, O_VERBOSE, NULL, "add the redacted transcript", "Output"},
+};
+
+#define MAX_TO 64
+
+struct smtp_cfg {
+	struct smtp_request req;
+	const char *to[MAX_TO];
+	bool auth_set;
+	const char *password_argv, *password_file;
+	int format; /* 0 text, 1 json, 2 md */
+	bool verbose;
+};
+
+static int parse_size(const char *s, long long *out, char *err, size_t errsz)
+{
+	char *end;
+	double v = strtod(s, &end);
+	long long mul = 1;
+	if (end == s || v < 0) {
+		snprintf(err, errsz, "--size: '%.40s' is not a size (examples: 2M, 500K, 10485760)", s);
+		return -1;
+	}
+	if (*end == 'K' || *end == 'k')
+		mul = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024 * 1024, end++;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1024LL * 1024 * 1024, end++;
+	if (*end == 'B' || *end == 'b' || (*end == 'i' && (end[1] == 'B' || end[1] == 'b')))
+		end += *end == 'i' ? 2 : 1;
+	if (*end || v * (double)mul > 512.0 * 1024 * 1024) {
+		snprintf(err, errsz, "--size: '%.40s' is not a size up to 512M (examples: 2M, 500K, 10485760)", s);
+		return -1;
+	}
+	*out = (long long)(v * (double)mul);
+	return 0;
+}
+
+static int parse_tlsver(const char *opt, const char *v, int *out, char *err, size_t errsz)
+{
+	int i = cli_parse_choice(opt, v, TLS_VERSION_CHOICES, err, errsz);
+	if (i < 0)
+		return -1;
+	*out = 10 + i;
+	return 0;
+}
+
+static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
+{
+	struct smtp_cfg *c = vcfg;
+	struct smtp_request *q = &c->req;
+	long n;
+	int i;
+	switch (id) {
+	case O_AUTH:
+		if ((i = cli_parse_choice("auth", v, AUTH_MODE_CHOICES, err, errsz)) < 0)
+			return -1;
+		q->auth = (enum auth_mode)i;
+		c->auth_set = true;
+		return 0;
+	case O_CAFILE: q->cafile = v; return 0;
+	case O_EHLO:
+		for (const char *p = v; *p; p++)
+			if (!(isalnum((unsigned char)*p) || strchr(".-_[]:", *p))) {
+				snprintf(err, errsz, "--ehlo: '%.60s' is not a host name (letters, digits, '.', '-')", v);
+				return -1;
+			}
+		if (!*v || strlen(v) > 255) {
+			snprintf(err, errsz, "--ehlo: give a host name of 1 to 255 characters");
+			return -1;
+		}
+		q->ehlo = v;
+		return 0;
+	case O_FORMAT:
+		if ((i = cli_parse_choice("format", v, "text|json|md", err, errsz)) < 0)
+			return -1;
+		c->format = i;
+		return 0;
+	case O_FROM: q->from = v; return 0;
+	case O_INSECURE: q->insecure = true; return 0;
+	case O_NO_FOLLOWUPS: q->followups = false; return 0;
+	case O_PASSWORD: c->password_argv = v; return 0;
+	case O_PASSWORD_FILE: c->password_file = v; return 0;
+	case O_PORT:
+		if (cli_parse_long("port", v, 1, 65535, &n, err, errsz))
+			return -1;
+		q->port = n;
+		return 0;
+	case O_SEND: q->send = true; return 0;
+	case O_SERVER:
+		if (!*v || strlen(v) > 253 || strpbrk(v, " /\\@?#\r\n\t")) {
+			snprintf(err, errsz, "--server: '%.60s' is not a host name or address", v);
+			return -1;
+		}
+		q->server = v;
+		return 0;
+	case O_SIZE: return parse_size(v, &q->size, err, errsz);
+	case O_STOP_AFTER: {
+		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO};
+		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt", err, errsz)) < 0)
+			return -1;
+		q->stop_after = map[i];
+		return 0;
+	}
+	case O_TIMEOUT:
+		if (cli_parse_long("timeout", v, 1, 600, &n, err, errsz))
+			return -1;
+		q->timeout_ms = n * 1000;
+		return 0;
+	case O_TLS:
+		if ((i = cli_parse_choice("tls", v, TLS_MODE_CHOICES, err, errsz)) < 0)
+			return -1;
+		q->tls = (enum tls_mode)i;
+		return 0;
+	case O_TLS_MAX: return parse_tlsver("tls-max", v, &q->tls_max, err, errsz);
+	case O_TLS_MIN: return parse_tlsver("tls-min", v, &q->tls_min, err, errsz);
+	case O_TO:
+		if (q->nto >= MAX_TO) {
+			snprintf(err, errsz, "--to: at most %d recipients", MAX_TO);
+			return -1;
+		}
+		if (!strchr(v, '@') || strpbrk(v, " <>\r\n")) {
+			snprintf(err, errsz, "--to: '%.60s' is not an e-mail address", v);
+			return -1;
+		}
+		c->to[q->nto++] = v;
+		return 0;
+	case O_USER: q->user = v; return 0;
+	case O_VERBOSE: c->verbose = true; return 0;
+	}
+	return -1;
+}
+
+static int run(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct smtp_cfg c = {
+		.req = {.tls = TLS_AUTO, .auth = AUTH_NONE, .stop_after = STAGE_RCPT_TO, .size = 2 * 1024 * 1024,
+			.timeout_ms = 15000, .followups = true},
+	};
+	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0;
+	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc == 1 ? MFP_EXIT_OK : rc;
+	}
+	if (npos == 1 && !c.req.server)
+		c.req.server = pos[0];
+	else if (npos) {
+		fprintf(stderr, "mfpdoctor smtp: unexpected argument '%.60s'\nTry 'mfpdoctor smtp --help'.\n", pos[0]);
+		free(pos);
+		return MFP_EXIT_USAGE;
+	}
+	free(pos);
+	struct smtp_request *q = &c.req;
+	if (!q->server) {
+		fputs("mfpdoctor smtp: --server HOST is required\nTry 'mfpdoctor smtp --help'.\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
+	if (q->tls_min && q->tls_max && q->tls_min > q->tls_max) {
+		fputs("mfpdoctor smtp: --tls-min is higher than --tls-max\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
+	if (!c.auth_set)
+		q->auth = q->user ? AUTH_AUTO : AUTH_NONE;
+	if (q->auth != AUTH_NONE && !q->user) {
+		fputs("mfpdoctor smtp: --auth needs --user\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
+	if (!q->from && q->user && strchr(q->user, '@'))
+		q->from = q->user;
+	if (!q->from) {
+		fputs("mfpdoctor smtp: --from ADDR is required (the device's sender address)\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
+	if (!q->nto)
+		c.to[q->nto++] = q->from;
+	q->to = c.to;
+	q->budget_ms = q->timeout_ms * 4 + 10000;
+
+	char *password = NULL;
+	if (q->user && q->auth != AUTH_NONE) {
+		char err[300];
+		struct secret_source src = {"SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c.password_file, c.password_argv,
+					    "--password", 1};
+		password = secret_get(&src, err, sizeof(err));
+		if (!password && err[0]) {
+			fprintf(stderr, "mfpdoctor smtp: %s\n", err);
+			return MFP_EXIT_USAGE;
+		}
+		if (!password) {
+			fputs("mfpdoctor smtp: no password given (MFPDOCTOR_SMTP_PASSWORD, --password-file); the test stops "
+			      "before the login and cannot check it\n", stderr);
+			if (q->stop_after > STAGE_AUTH)
+				q->stop_after = STAGE_AUTH;
+		}
+		q->password = password;
+		if (password)
+			redact_add_plain_blob(q->user, password);
+	}
+
+	struct smtp_result res = {0};
+	smtp_probe(q, &res);
+	smtp_rules_apply(q, &res);
+	int ex = smtp_result_exit(&res);
+	if (c.format == 1) {
+		json_t *j = smtp_report_json(q, &res);
+		json_print(stdout, j);
+		json_decref(j);
+	} else if (c.format == 2) {
+		smtp_report_md(stdout, q, &res, c.verbose);
+	} else {
+		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		smtp_report_text(stdout, q, &res, colour, c.verbose);
+	}
+	smtp_result_free(&res);
+	secret_free(password);
+	redact_clear();
+	kb_unload();
+	return ex;
+}
+
+const struct cli_cmd cmd_smtp = {
+	.name = "smtp",
+	.summary = "stage-by-stage SMTP test send that behaves like a printer",
+	.usage = "smtp --server HOST [--port N] [--tls MODE] [--user U] --from ADDR [--to ADDR]... [options]",
+	.description =
+		"Connects like a printer would, runs every SMTP stage (connect, banner, EHLO, STARTTLS, TLS,\n"
+		"AUTH, MAIL FROM, RCPT TO), and says where and why it fails. Nothing is delivered unless --send.\n"
+		"The password comes from MFPDOCTOR_SMTP_PASSWORD, --password-file or a prompt.\n"
+		"Exit: 0 passed, 1 passed with warnings, 2 failed, 3 could not test, 64 usage error.",
+	.opts = opts,
+	.nopts = sizeof(opts) / sizeof(opts[0]),
+	.run = run,
+};
+
+/* For tests/unit/test_cli.c. */
+const struct cli_opt *cmd_smtp_opts(size_t *n);
+const struct cli_opt *cmd_smtp_opts(size_t *n)
+{
+	*n = sizeof(opts) / sizeof(opts[0]);
+	return opts;
+}

@@ -1,0 +1,8 @@
+/* cli/commands.h — every subcommand's descriptor, defined in its cli/cmd_*.c file. */
+#ifndef MFP_CLI_COMMANDS_H
+#define MFP_CLI_COMMANDS_H
+#include "cli/cli.h"
+
+extern const struct cli_cmd cmd_smtp;
+
+#endif

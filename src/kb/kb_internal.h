@@ -1,0 +1,40 @@
+/* kb/kb_internal.h — the loaded knowledge base, shared by the kb/ files only. */
+#ifndef MFP_KB_INTERNAL_H
+#define MFP_KB_INTERNAL_H
+#include <jansson.h>
+#include <regex.h>
+#include <stdbool.h>
+
+#include "util/buf.h"
+
+struct kb_regexes {
+	regex_t *v;
+	size_t n;
+};
+
+struct kb_pattern {
+	regex_t re;
+	const json_t *json;   /* borrowed from the service's root */
+	int code;
+};
+
+struct kb_service {
+	json_t *json;         /* the profile (owned) */
+	const char *id, *name;
+	struct kb_regexes hosts, banner, ehlo;
+	struct kb_pattern *patterns;
+	size_t npatterns;
+};
+
+struct kb_state {
+	bool loaded;
+	char *overlay;
+	json_t *basic, *enhanced;     /* devices/smtp/ files */
+	struct kb_service *services;  /* devices/mail/ files */
+	size_t nservices;
+	struct strlist errors;
+};
+
+const struct kb_state *kb_state(void);
+
+#endif

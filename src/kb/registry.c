@@ -1,0 +1,323 @@
+/* kb/registry.c — loading the SMTP knowledge (basic codes, IANA enhanced codes, mail-service
+ * patterns) from the profiles and explaining replies; see kb.h. Provider patterns are matched
+ * before the registries because providers reuse enhanced codes with other meanings (Microsoft
+ * 5.7.30 is not IANA's X.7.30). */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/kb.h"
+#include "kb/kb_internal.h"
+#include "profile/profile.h"
+#include "smtp/reply.h"
+
+static struct kb_state kb;
+
+const struct kb_state *kb_state(void)
+{
+	return &kb;
+}
+
+static void add_regexes(struct kb_regexes *rs, const json_t *arr, const char *where)
+{
+	size_t i;
+	const json_t *v;
+	json_array_foreach(arr, i, v) {
+		if (!json_is_string(v))
+			continue;
+		rs->v = xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
+		if (regcomp(&rs->v[rs->n], json_string_value(v), REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+			strlist_add_owned(&kb.errors, xasprintf("%s: regular expression does not compile: %s", where,
+								json_string_value(v)));
+			continue;
+		}
+		rs->n++;
+	}
+}
+
+static bool regexes_match(const struct kb_regexes *rs, const char *s)
+{
+	for (size_t i = 0; s && i < rs->n; i++)
+		if (regexec(&rs->v[i], s, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
+static void load_service(const char *path, json_t *root, void *user)
+{
+	(void)user;
+	struct kb_service *s;
+	kb.services = xrealloc(kb.services, (kb.nservices + 1) * sizeof(*kb.services));
+	s = &kb.services[kb.nservices++];
+	memset(s, 0, sizeof(*s));
+	s->json = json_incref(root);
+	s->id = profile_str(root, "id");
+	s->name = profile_str(root, "name");
+	if (!s->id || !s->name)
+		strlist_add_owned(&kb.errors, xasprintf("profile %s: missing id or name", path));
+	const json_t *rec = json_object_get(root, "recognise");
+	add_regexes(&s->hosts, json_object_get(rec, "hosts"), path);
+	add_regexes(&s->banner, json_object_get(rec, "banner"), path);
+	add_regexes(&s->ehlo, json_object_get(rec, "ehlo"), path);
+	const json_t *pats = json_object_get(root, "patterns");
+	size_t i;
+	json_t *p;
+	s->patterns = xcalloc(json_array_size(pats) + 1, sizeof(*s->patterns));
+	json_array_foreach(pats, i, p) {
+		struct kb_pattern *kp = &s->patterns[s->npatterns];
+		const char *m = profile_str(p, "match");
+		if (!m || regcomp(&kp->re, m, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
+			strlist_add_owned(&kb.errors, xasprintf("profile %s: pattern %s: missing or invalid match", path,
+								profile_str(p, "id") ? profile_str(p, "id") : "?"));
+			continue;
+		}
+		kp->json = p;
+		kp->code = (int)profile_int(p, "code", 0);
+		s->npatterns++;
+	}
+}
+
+static void load_smtp(const char *path, json_t *root, void *user)
+{
+	(void)user;
+	const char *schema = profile_str(root, "schema");
+	if (schema && strstr(schema, "basic-codes"))
+		kb.basic = json_incref(root);
+	else if (schema && strstr(schema, "enhanced-codes"))
+		kb.enhanced = json_incref(root);
+	else
+		strlist_add_owned(&kb.errors, xasprintf("profile %s: unknown schema", path));
+}
+
+int kb_load(const char *overlay_dir)
+{
+	if (kb.loaded)
+		return 0;
+	kb.loaded = true;
+	kb.overlay = overlay_dir ? xstrdup(overlay_dir) : NULL;
+	profile_each("smtp/", overlay_dir, load_smtp, NULL, &kb.errors);
+	profile_each("mail/", overlay_dir, load_service, NULL, &kb.errors);
+	if (!kb.basic || !kb.enhanced)
+		strlist_add(&kb.errors, "the SMTP code registries (devices/smtp/*.json) are missing");
+	return kb.basic && kb.enhanced ? 0 : -1;
+}
+
+const struct strlist *kb_load_errors(void)
+{
+	return &kb.errors;
+}
+
+void kb_unload(void)
+{
+	for (size_t i = 0; i < kb.nservices; i++) {
+		struct kb_service *s = &kb.services[i];
+		for (size_t k = 0; k < s->npatterns; k++)
+			regfree(&s->patterns[k].re);
+		free(s->patterns);
+		struct kb_regexes *all[] = {&s->hosts, &s->banner, &s->ehlo};
+		for (size_t a = 0; a < 3; a++) {
+			for (size_t k = 0; k < all[a]->n; k++)
+				regfree(&all[a]->v[k]);
+			free(all[a]->v);
+		}
+		json_decref(s->json);
+	}
+	free(kb.services);
+	json_decref(kb.basic);
+	json_decref(kb.enhanced);
+	strlist_free(&kb.errors);
+	free(kb.overlay);
+	memset(&kb, 0, sizeof(kb));
+}
+
+void kb_explanation_free(struct kb_explanation *e)
+{
+	free(e->kind);
+	free(e->class_name);
+	free(e->category);
+	free(e->title);
+	free(e->meaning);
+	free(e->fix);
+	free(e->provider);
+	free(e->vendor);
+	free(e->matched);
+	free(e->confidence);
+	strlist_free(&e->sources);
+	memset(e, 0, sizeof(*e));
+}
+
+static enum stage first_stage(const json_t *obj)
+{
+	const json_t *st = json_object_get(obj, "stage");
+	if (json_is_array(st))
+		st = json_array_get(st, 0);
+	if (!json_is_string(st))
+		return STAGE_UNKNOWN;
+	enum stage s = stage_parse(json_string_value(st));
+	return s == STAGE_LAST ? STAGE_UNKNOWN : s;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	if (v && !*dst)
+		*dst = xstrdup(v);
+}
+
+int kb_service_identify(const char *host, const char *banner, const char **id, const char **name)
+{
+	kb_load(NULL);
+	for (size_t i = 0; i < kb.nservices; i++) {
+		const struct kb_service *s = &kb.services[i];
+		if (regexes_match(&s->hosts, host) || regexes_match(&s->banner, banner) || regexes_match(&s->ehlo, banner)) {
+			if (id)
+				*id = s->id;
+			if (name)
+				*name = s->name;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static bool try_service(const struct kb_service *s, const char *reply, int code, struct kb_explanation *out)
+{
+	for (size_t k = 0; k < s->npatterns; k++) {
+		const struct kb_pattern *p = &s->patterns[k];
+		if (p->code && code && p->code != code)
+			continue;
+		if (regexec(&p->re, reply, 0, NULL, 0) != 0)
+			continue;
+		set_str(&out->title, profile_str(p->json, "id"));
+		set_str(&out->meaning, profile_str(p->json, "meaning"));
+		set_str(&out->fix, profile_str(p->json, "fix"));
+		set_str(&out->category, profile_str(p->json, "category"));
+		set_str(&out->confidence, profile_str(p->json, "confidence"));
+		set_str(&out->provider, s->name);
+		out->stage = first_stage(p->json);
+		profile_strings(p->json, "sources", &out->sources);
+		return true;
+	}
+	return false;
+}
+
+static const json_t *find_enhanced(const char *xcode)
+{
+	size_t i;
+	const json_t *v;
+	json_array_foreach(json_object_get(kb.enhanced, "codes"), i, v) {
+		const char *c = profile_str(v, "code");
+		if (c && strcmp(c, xcode) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static const json_t *find_by_int(const char *arr, const char *key, long long val)
+{
+	size_t i;
+	const json_t *v;
+	json_array_foreach(json_object_get(kb.enhanced, arr), i, v)
+		if (profile_int(v, key, -1) == val)
+			return v;
+	return NULL;
+}
+
+int kb_explain_enhanced(const char *enh, struct kb_explanation *out)
+{
+	kb_load(NULL);
+	char cls = enh[0];
+	const char *dot = strchr(enh, '.');
+	if (!dot || (cls != '2' && cls != '4' && cls != '5'))
+		return -1;
+	char x[16];
+	snprintf(x, sizeof(x), "X%s", dot);
+	const json_t *e = find_enhanced(x);
+	if (!out->class_name)
+		out->class_name = xstrdup(cls == '2' ? "positive-completion" : cls == '4' ? "transient" : "permanent");
+	if (!out->enhanced[0])
+		snprintf(out->enhanced, sizeof(out->enhanced), "%s", enh);
+	if (e) {
+		set_str(&out->title, profile_str(e, "title"));
+		set_str(&out->meaning, profile_str(e, "meaning"));
+		set_str(&out->fix, profile_str(e, "fix"));
+		set_str(&out->category, profile_str(e, "category"));
+		if (out->stage == STAGE_UNKNOWN || out->stage == 0)
+			out->stage = first_stage(e);
+		profile_strings(e, "sources", &out->sources);
+		set_str(&out->confidence, "sourced");
+		return 0;
+	}
+	/* not enumerated: the subject still says something */
+	long long subject = atoll(dot + 1);
+	const json_t *sub = find_by_int("subjects", "subject", subject);
+	if (sub) {
+		char *t = xasprintf("%s (detail code not in the IANA registry)", profile_str(sub, "title") ? profile_str(sub, "title") : "");
+		set_str(&out->title, t);
+		free(t);
+		set_str(&out->meaning, profile_str(sub, "meaning"));
+		set_str(&out->category, profile_str(sub, "category"));
+		profile_strings(sub, "sources", &out->sources);
+		set_str(&out->confidence, "inferred");
+	}
+	return sub ? 0 : -1;
+}
+
+int kb_explain_basic(int code, struct kb_explanation *out)
+{
+	kb_load(NULL);
+	size_t i;
+	const json_t *v, *best = NULL;
+	json_array_foreach(json_object_get(kb.basic, "codes"), i, v) {
+		if (profile_int(v, "code", -1) != code)
+			continue;
+		const char *e = profile_str(v, "enhanced");
+		if (!best || (e && out->enhanced[0] && strcmp(e, out->enhanced) == 0))
+			best = v;
+	}
+	out->code = code;
+	if (!out->class_name)
+		out->class_name = xstrdup(smtp_reply_class(code));
+	if (!best)
+		return -1;
+	set_str(&out->meaning, profile_str(best, "meaning"));
+	char *fix = NULL;
+	const char *cause = profile_str(best, "cause");
+	const char *f = profile_str(best, "fix");
+	if (cause && f)
+		fix = xasprintf("%s %s", cause, f);
+	set_str(&out->fix, fix ? fix : f);
+	free(fix);
+	set_str(&out->category, profile_str(best, "category"));
+	if (out->stage == STAGE_UNKNOWN || out->stage == 0)
+		out->stage = first_stage(best);
+	profile_strings(best, "sources", &out->sources);
+	set_str(&out->confidence, "sourced");
+	return 0;
+}
+
+int kb_explain_reply(const char *reply, int code, const char *enhanced, const char *hint,
+		     struct kb_explanation *out)
+{
+	kb_load(NULL);
+	memset(out, 0, sizeof(*out));
+	out->kind = xstrdup("smtp-reply");
+	out->code = code;
+	out->stage = STAGE_UNKNOWN;
+	out->matched = xstrdup(reply ? reply : "");
+	if (enhanced)
+		snprintf(out->enhanced, sizeof(out->enhanced), "%s", enhanced);
+	out->class_name = xstrdup(smtp_reply_class(code));
+	int first = hint ? kb_service_identify(hint, hint, NULL, NULL) : -1;
+	bool found = false;
+	if (first >= 0)
+		found = try_service(&kb.services[first], out->matched, code, out);
+	for (size_t i = 0; !found && i < kb.nservices; i++)
+		if ((int)i != first)
+			found = try_service(&kb.services[i], out->matched, code, out);
+	if (found)
+		return 0;
+	int r1 = out->enhanced[0] ? kb_explain_enhanced(out->enhanced, out) : -1;
+	int r2 = kb_explain_basic(code, out);
+	return (r1 == 0 || r2 == 0) ? 0 : -1;
+}

@@ -1,0 +1,342 @@
+/* report/smtp_text.c — the test send for people: terminal text (colour optional) and Markdown. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/smtp_report.h"
+#include "util/text.h"
+
+#define C_RED "\033[31m"
+#define C_GRN "\033[32m"
+#define C_YEL "\033[33m"
+#define C_BLD "\033[1m"
+#define C_OFF "\033[0m"
+
+static const char *col(bool on, const char *c)
+{
+	return on ? c : "";
+}
+
+static void print_clean(FILE *out, const char *s)
+{
+	char *c = text_sanitize(s ? s : "", 0, 0);
+	fputs(c, out);
+	free(c);
+}
+
+/* Prints multi-line untrusted text, each line indented. */
+static void print_block(FILE *out, const char *indent, const char *s)
+{
+	char *c = text_sanitize(s ? s : "", 0, 1);
+	const char *p = c;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		fprintf(out, "%s%.*s\n", indent, (int)n, p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	free(c);
+}
+
+static const char *step_status(const struct smtp_step *s)
+{
+	if (!s->done)
+		return "no reply";
+	if (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed))
+		return "FAIL";
+	return "ok";
+}
+
+static void caps_line(struct buf *b, const struct smtp_caps *c)
+{
+	if (!c->seen) {
+		buf_puts(b, "(not seen)");
+		return;
+	}
+	char human[32];
+	if (c->size_present) {
+		text_human_size(human, sizeof(human), c->size);
+		buf_printf(b, "SIZE %s, ", c->size ? human : "no limit");
+	} else {
+		buf_puts(b, "no SIZE, ");
+	}
+	if (c->starttls) buf_puts(b, "STARTTLS, ");
+	if (c->pipelining) buf_puts(b, "PIPELINING, ");
+	if (c->eightbitmime) buf_puts(b, "8BITMIME, ");
+	if (c->smtputf8) buf_puts(b, "SMTPUTF8, ");
+	if (c->dsn) buf_puts(b, "DSN, ");
+	if (c->chunking) buf_puts(b, "CHUNKING, ");
+	if (c->auth.n) {
+		buf_puts(b, "AUTH");
+		for (size_t i = 0; i < c->auth.n; i++)
+			buf_printf(b, " %s", c->auth.v[i]);
+	} else {
+		buf_puts(b, "no AUTH");
+	}
+}
+
+static void verdict_line(struct buf *b, const struct smtp_request *req, const struct smtp_result *res)
+{
+	if (res->ok && res->delivered)
+		buf_puts(b, "PASSED: the message was accepted for delivery");
+	else if (res->ok)
+		buf_printf(b, "PASSED up to %s (nothing was delivered; use --send to deliver)", stage_name(req->stop_after));
+	else if (res->fail_reply.nlines) {
+		char *j = smtp_reply_joined(&res->fail_reply);
+		buf_printf(b, "FAILED at %s: %s", stage_name(res->failed_stage), j);
+		free(j);
+	} else
+		buf_printf(b, "FAILED at %s: %s", stage_name(res->failed_stage), res->error ? res->error : "?");
+}
+
+void smtp_report_text(FILE *out, const struct smtp_request *req, const struct smtp_result *res, bool colour,
+		      bool verbose)
+{
+	struct buf b = {0};
+	fprintf(out, "%smfpdoctor smtp%s: ", col(colour, C_BLD), col(colour, C_OFF));
+	print_clean(out, res->host);
+	fprintf(out, " port %ld, %s%s%s\n", res->port_used, tls_mode_name(res->tls_used),
+		res->ip ? ", address " : "", res->ip ? res->ip : "");
+	verdict_line(&b, req, res);
+	fprintf(out, "%sVerdict: ", col(colour, res->ok ? C_GRN : C_RED));
+	print_clean(out, buf_str(&b));
+	fprintf(out, "%s\n", col(colour, C_OFF));
+	buf_free(&b);
+
+	if (res->findings.n) {
+		fprintf(out, "\n%sWhat is wrong, and what to change%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		for (size_t i = 0; i < res->findings.n; i++) {
+			const struct finding *f = &res->findings.v[i];
+			const char *c = f->sev == SEV_FAIL ? C_RED : f->sev == SEV_WARN ? C_YEL : "";
+			fprintf(out, "  %s[%s]%s ", col(colour, c), severity_name(f->sev), col(colour, C_OFF));
+			print_clean(out, f->title);
+			fputc('\n', out);
+			if (f->evidence && *f->evidence) {
+				fputs("      Evidence:\n", out);
+				print_block(out, "        ", f->evidence);
+			}
+			if (f->fix) {
+				fputs("      Fix: ", out);
+				print_clean(out, f->fix);
+				fputc('\n', out);
+			}
+			for (size_t k = 0; k < f->sources.n; k++) {
+				fputs("      Source: ", out);
+				print_clean(out, f->sources.v[k]);
+				fputc('\n', out);
+			}
+		}
+	}
+
+	fprintf(out, "\n%sConversation%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	for (size_t i = 0; i < res->nsteps; i++) {
+		const struct smtp_step *s = &res->steps[i];
+		const char *st = step_status(s);
+		fprintf(out, "  %s%-8s%s %-15s %7.1f ms  ", col(colour, strcmp(st, "ok") ? C_RED : C_GRN), st,
+			col(colour, C_OFF), stage_name(s->stage), s->elapsed_ms);
+		if (s->command) {
+			print_clean(out, s->command);
+			fputs("  ", out);
+		}
+		if (s->reply.nlines) {
+			char *j = smtp_reply_joined(&s->reply);
+			fputs("=> ", out);
+			print_clean(out, strlen(j) > 160 ? "" : j);
+			if (strlen(j) > 160) {
+				j[157] = '\0';
+				print_clean(out, j);
+				fputs("...", out);
+			}
+			free(j);
+		} else if (s->detail) {
+			print_clean(out, s->detail);
+		}
+		fputc('\n', out);
+	}
+
+	fprintf(out, "\n%sServer capabilities%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	caps_line(&b, &res->caps_before);
+	fputs("  before TLS: ", out);
+	print_clean(out, buf_str(&b));
+	fputc('\n', out);
+	buf_reset(&b);
+	if (res->caps_after.seen) {
+		caps_line(&b, &res->caps_after);
+		fputs("  after TLS:  ", out);
+		print_clean(out, buf_str(&b));
+		fputc('\n', out);
+	}
+	buf_free(&b);
+
+	const struct tls_facts *t = &res->tls;
+	if (t->attempted) {
+		fprintf(out, "\n%sTLS%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "  %s %s %s\n", t->established ? "established:" : "not established", t->version, t->cipher);
+		if (t->have_cert) {
+			fputs("  certificate: ", out);
+			print_clean(out, t->subject);
+			fputs("\n  issuer:      ", out);
+			print_clean(out, t->issuer);
+			fputs("\n  names:      ", out);
+			for (size_t i = 0; i < t->sans.n; i++) {
+				fputc(' ', out);
+				print_clean(out, t->sans.v[i]);
+			}
+			fprintf(out, "\n  valid until: %s (%ld days left)\n  sha256:      %s\n", t->not_after, t->days_left,
+				t->sha256);
+			fprintf(out, "  chain verified: %s", t->chain_error ? "no — " : "yes");
+			print_clean(out, t->chain_error ? t->chain_error : "");
+			fprintf(out, "\n  name verified:  %s", t->name_ok ? "yes" : "no — ");
+			print_clean(out, t->name_ok ? "" : t->name_error);
+			fputc('\n', out);
+		}
+		if (t->alert) {
+			fputs("  ", out);
+			print_clean(out, t->alert);
+			fputc('\n', out);
+		}
+	}
+
+	if (res->nexplanations) {
+		fprintf(out, "\n%sWhat the server's replies mean%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		for (size_t i = 0; i < res->nexplanations; i++) {
+			const struct kb_explanation *e = &res->explanations[i];
+			fprintf(out, "  %d%s%s (%s%s%s, stage %s): ", e->code, e->enhanced[0] ? " " : "", e->enhanced,
+				e->class_name ? e->class_name : "", e->provider ? ", " : "", e->provider ? e->provider : "",
+				stage_name(e->stage));
+			print_clean(out, e->meaning ? e->meaning : "no entry in the knowledge base");
+			fputc('\n', out);
+			if (e->fix) {
+				fputs("      Fix: ", out);
+				print_clean(out, e->fix);
+				fputc('\n', out);
+			}
+		}
+	}
+	if (res->nfollowups) {
+		fprintf(out, "\n%sConfirmation probes%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		for (size_t i = 0; i < res->nfollowups; i++) {
+			fputs("  ", out);
+			print_clean(out, res->followups[i].what);
+			fputs(": ", out);
+			print_clean(out, res->followups[i].result);
+			fputc('\n', out);
+		}
+	}
+	if (verbose) {
+		fprintf(out, "\n%sTranscript (secrets redacted)%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		for (size_t i = 0; i < res->transcript.n; i++) {
+			fputs("  ", out);
+			print_clean(out, res->transcript.v[i]);
+			fputc('\n', out);
+		}
+	}
+}
+
+static void md(FILE *out, const char *s)
+{
+	struct buf b = {0};
+	text_md_escape(&b, s ? s : "");
+	fputs(buf_str(&b), out);
+	buf_free(&b);
+}
+
+/* Untrusted text inside a fenced code block: sanitised, and fences broken up. */
+static void md_code(FILE *out, const char *s)
+{
+	char *c = text_sanitize(s ? s : "", 0, 1);
+	for (char *p = strstr(c, "```"); p; p = strstr(p, "```"))
+		p[1] = '\'';
+	fputs(c, out);
+	free(c);
+}
+
+void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp_result *res, bool verbose)
+{
+	struct buf b = {0};
+	fputs("## SMTP test send: ", out);
+	md(out, res->host);
+	fprintf(out, " port %ld (%s)\n\n", res->port_used, tls_mode_name(res->tls_used));
+	verdict_line(&b, req, res);
+	fputs("**Verdict:** ", out);
+	md(out, buf_str(&b));
+	fputs("\n\n", out);
+	buf_free(&b);
+	if (res->findings.n) {
+		fputs("### What is wrong, and what to change\n\n", out);
+		for (size_t i = 0; i < res->findings.n; i++) {
+			const struct finding *f = &res->findings.v[i];
+			fprintf(out, "- **%s:** ", severity_name(f->sev));
+			md(out, f->title);
+			fputs("\n  - Evidence: ", out);
+			md(out, f->evidence);
+			fputs("\n  - Fix: ", out);
+			md(out, f->fix);
+			for (size_t k = 0; k < f->sources.n; k++) {
+				fputs("\n  - Source: ", out);
+				md(out, f->sources.v[k]);
+			}
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+	fputs("### Conversation\n\n| stage | status | ms | command | reply |\n|---|---|---:|---|---|\n", out);
+	for (size_t i = 0; i < res->nsteps; i++) {
+		const struct smtp_step *s = &res->steps[i];
+		char *j = smtp_reply_joined(&s->reply);
+		fprintf(out, "| %s | %s | %.1f | ", stage_name(s->stage), step_status(s), s->elapsed_ms);
+		md(out, s->command ? s->command : "");
+		fputs(" | ", out);
+		md(out, s->reply.nlines ? j : (s->detail ? s->detail : ""));
+		fputs(" |\n", out);
+		free(j);
+	}
+	fputs("\n### Server capabilities\n\n- Before TLS: ", out);
+	caps_line(&b, &res->caps_before);
+	md(out, buf_str(&b));
+	buf_reset(&b);
+	if (res->caps_after.seen) {
+		fputs("\n- After TLS: ", out);
+		caps_line(&b, &res->caps_after);
+		md(out, buf_str(&b));
+	}
+	buf_free(&b);
+	fputs("\n", out);
+	const struct tls_facts *t = &res->tls;
+	if (t->have_cert) {
+		fprintf(out, "\n### TLS\n\n- %s %s\n- Certificate: ", t->version, t->cipher);
+		md(out, t->subject);
+		fputs("\n- Issuer: ", out);
+		md(out, t->issuer);
+		fprintf(out, "\n- Valid until: %s (%ld days left)\n- Chain verified: %s\n- Name verified: %s\n", t->not_after,
+			t->days_left, t->chain_error ? "no" : "yes", t->name_ok ? "yes" : "no");
+	}
+	if (res->nexplanations) {
+		fputs("\n### What the server's replies mean\n\n", out);
+		for (size_t i = 0; i < res->nexplanations; i++) {
+			const struct kb_explanation *e = &res->explanations[i];
+			fprintf(out, "- **%d %s**", e->code, e->enhanced);
+			if (e->provider) {
+				fputs(" (", out);
+				md(out, e->provider);
+				fputs(")", out);
+			}
+			fputs(": ", out);
+			md(out, e->meaning ? e->meaning : "no entry in the knowledge base");
+			if (e->fix) {
+				fputs(" Fix: ", out);
+				md(out, e->fix);
+			}
+			fputc('\n', out);
+		}
+	}
+	if (verbose) {
+		fputs("\n### Transcript (secrets redacted)\n\n```\n", out);
+		for (size_t i = 0; i < res->transcript.n; i++) {
+			md_code(out, res->transcript.v[i]);
+			fputc('\n', out);
+		}
+		fputs("```\n", out);
+	}
+}

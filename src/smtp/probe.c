@@ -1,0 +1,316 @@
+/* smtp/probe.c — the test send: resolves the TLS mode, runs the transfer, decides the verdict,
+ * and runs short confirmation probes when the first run points at a port/TLS mismatch or at
+ * AUTH hidden behind STARTTLS. Facts only: smtp/rules.c draws the conclusions. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp/smtp.h"
+#include "smtp/xfer_curl.h"
+#include "util/clock.h"
+#include "util/text.h"
+
+const char *tls_mode_name(enum tls_mode m)
+{
+	static const char *const n[] = {"auto", "none", "starttls", "implicit"};
+	return (unsigned)m < ARRAY_SIZE(n) ? n[m] : "?";
+}
+
+const char *auth_mode_name(enum auth_mode m)
+{
+	static const char *const n[] = {"none", "auto", "plain", "login", "cram-md5", "ntlm", "xoauth2"};
+	return (unsigned)m < ARRAY_SIZE(n) ? n[m] : "?";
+}
+
+const char *tls_version_name(int v)
+{
+	switch (v) {
+	case 10: return "1.0";
+	case 11: return "1.1";
+	case 12: return "1.2";
+	case 13: return "1.3";
+	default: return "";
+	}
+}
+
+const struct smtp_step *smtp_result_step(const struct smtp_result *res, enum stage s)
+{
+	for (size_t i = res->nsteps; i-- > 0;)
+		if (res->steps[i].stage == s)
+			return &res->steps[i];
+	return NULL;
+}
+
+static bool reply_failed(const struct smtp_reply *r)
+{
+	return r->complete && (r->code >= 400 || r->malformed);
+}
+
+static void set_failure(struct smtp_result *res, enum stage st, const struct smtp_reply *r, const char *why)
+{
+	res->ok = false;
+	res->failed_stage = st;
+	if (r)
+		smtp_reply_copy(&res->fail_reply, r);
+	if (why && !res->error)
+		res->error = xstrdup(why);
+}
+
+/* Explains a failure that came without an SMTP reply, from libcurl's code. */
+static void transport_failure(const struct smtp_request *req, struct smtp_result *res)
+{
+	int rc = res->curl_code;
+	const struct smtp_step *last = res->nsteps ? &res->steps[res->nsteps - 1] : NULL;
+	char why[600];
+	const char *cerr = res->curl_error ? res->curl_error : "";
+	enum stage st = last ? last->stage : STAGE_CONNECT;
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		snprintf(why, sizeof(why), "DNS lookup failed: the name %s does not resolve", res->host);
+		st = STAGE_CONNECT;
+		break;
+	case CURLE_COULDNT_CONNECT:
+		snprintf(why, sizeof(why), "could not connect to %s port %ld (refused or unreachable): %s",
+			 res->host, res->port_used, cerr);
+		st = STAGE_CONNECT;
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		if (last && last->stage == STAGE_CONNECT && !last->done)
+			snprintf(why, sizeof(why), "no TCP connection to %s port %ld within %ld s (filtered by a firewall, or wrong address)",
+				 res->host, res->port_used, req->timeout_ms / 1000);
+		else if (last && last->stage == STAGE_CONNECT)
+			snprintf(why, sizeof(why), "connected, but the server sent no greeting within %ld s", req->timeout_ms / 1000);
+		else
+			snprintf(why, sizeof(why), "no reply within the time limit at %s: %s", stage_name(st), cerr);
+		if (last && last->stage == STAGE_CONNECT && last->done)
+			st = STAGE_BANNER;
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+		snprintf(why, sizeof(why), "TLS handshake failed: %s", cerr);
+		st = STAGE_TLS_HANDSHAKE;
+		break;
+	case CURLE_USE_SSL_FAILED:
+		snprintf(why, sizeof(why), "TLS was required but the server does not offer STARTTLS (or refused it): %s", cerr);
+		st = STAGE_STARTTLS;
+		break;
+	case CURLE_LOGIN_DENIED:
+		snprintf(why, sizeof(why), "authentication could not be done: %s", cerr);
+		st = STAGE_AUTH;
+		break;
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+		snprintf(why, sizeof(why), "the server closed the connection or answered something that is not SMTP at %s: %s",
+			 stage_name(st), cerr);
+		break;
+	default:
+		snprintf(why, sizeof(why), "%s", cerr[0] ? cerr : curl_easy_strerror((CURLcode)rc));
+	}
+	set_failure(res, st, last && last->reply.nlines ? &last->reply : NULL, why);
+}
+
+static void decide_verdict(const struct smtp_request *req, struct smtp_result *res, bool stopped)
+{
+	res->ok = true;
+	res->failed_stage = STAGE_LAST;
+	int rc = res->curl_code;
+	bool clean = rc == CURLE_OK || (stopped && (rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK));
+	if (!clean) {
+		/* the last failed reply is what stopped libcurl (EHLO failures followed by a working
+		 * HELO are not the cause) */
+		for (size_t i = res->nsteps; i-- > 0;) {
+			const struct smtp_step *s = &res->steps[i];
+			if (reply_failed(&s->reply)) {
+				set_failure(res, s->stage, &s->reply, NULL);
+				break;
+			}
+			if (s->reply.complete)
+				break;
+		}
+		if (res->ok)
+			transport_failure(req, res);
+		return;
+	}
+	res->completed = true;
+	/* recipients refused while others passed (libcurl carries on with ALLOWFAILS) */
+	for (size_t i = 0; i < res->nsteps; i++) {
+		const struct smtp_step *s = &res->steps[i];
+		if (s->stage == STAGE_RCPT_TO && reply_failed(&s->reply)) {
+			set_failure(res, STAGE_RCPT_TO, &s->reply, NULL);
+			return;
+		}
+	}
+}
+
+static long remaining(double deadline)
+{
+	double r = deadline - clock_ms();
+	return r > 0 ? (long)r : 0;
+}
+
+static void add_followup(struct smtp_result *res, const char *what, const char *result, bool positive)
+{
+	res->followups = xrealloc(res->followups, (res->nfollowups + 1) * sizeof(*res->followups));
+	struct smtp_followup *f = &res->followups[res->nfollowups++];
+	f->what = xstrdup(what);
+	f->result = xstrdup(result);
+	f->positive = positive;
+}
+
+static int run_once(const struct smtp_request *req, enum tls_mode mode, long budget,
+		    struct smtp_result *res)
+{
+	enum xfer_tls x = mode == TLS_IMPLICIT ? XFER_TLS_IMPLICIT
+			  : mode == TLS_STARTTLS ? XFER_TLS_STARTTLS
+			  : mode == TLS_AUTO ? XFER_TLS_TRY : XFER_TLS_NONE;
+	struct smtp_session sess;
+	res->host = text_sanitize(req->server, 255, 0);
+	res->port_used = req->port;
+	session_init(&sess, req, res, mode == TLS_IMPLICIT);
+	xfer_run(req, x, budget, res, &sess);
+	bool stopped = sess.stop_now;
+	if (mode == TLS_AUTO)
+		res->tls_used = res->tls.established ? TLS_STARTTLS : TLS_NONE;
+	else
+		res->tls_used = mode;
+	decide_verdict(req, res, stopped);
+	return 0;
+}
+
+/* A short second probe: same server, another TLS mode, stop after the greeting (or TLS). */
+static void confirm(const struct smtp_request *req, enum tls_mode mode, enum stage stop, double deadline,
+		    struct smtp_result *out)
+{
+	struct smtp_request q = *req;
+	q.tls = mode;
+	q.stop_after = stop;
+	q.send = false;
+	q.followups = false;
+	q.user = NULL;
+	q.password = NULL;
+	q.auth = AUTH_NONE;
+	q.timeout_ms = req->timeout_ms < 5000 ? req->timeout_ms : 5000;
+	long b = remaining(deadline);
+	if (b > q.timeout_ms * 3)
+		b = q.timeout_ms * 3;
+	run_once(&q, mode, b, out);
+}
+
+static void followups(const struct smtp_request *req, struct smtp_result *res, double deadline)
+{
+	const struct smtp_step *banner = smtp_result_step(res, STAGE_BANNER);
+	bool connected = res->nsteps && res->steps[0].done;
+	char msg[700];
+
+	/* 1. connected, no greeting, not implicit TLS: is the port waiting for a TLS handshake? */
+	if (connected && !banner && res->tls_used != TLS_IMPLICIT && remaining(deadline) > 1000) {
+		struct smtp_result t = {0};
+		confirm(req, TLS_IMPLICIT, STAGE_CONNECT, deadline, &t);
+		const struct smtp_step *b = smtp_result_step(&t, STAGE_BANNER);
+		bool pos = t.tls.established && b && b->reply.code == 220;
+		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "TLS handshake completed and the server greeted: " : "no: ",
+			 pos ? buf_str(&b->reply.lines) : (t.error ? t.error : "no greeting"), "");
+		add_followup(res, "implicit TLS (SSL/TLS) on the same port", msg, pos);
+		smtp_result_free(&t);
+	}
+	/* 2. implicit TLS failed before any greeting: is the port speaking plain SMTP (STARTTLS)? */
+	if (res->tls_used == TLS_IMPLICIT && !banner && connected && remaining(deadline) > 1000) {
+		struct smtp_result t = {0};
+		confirm(req, TLS_NONE, STAGE_TLS_HANDSHAKE, deadline, &t);
+		const struct smtp_step *b = smtp_result_step(&t, STAGE_BANNER);
+		bool pos = b && b->reply.code == 220;
+		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "the server greeted in plain text: " : "no: ",
+			 pos ? buf_str(&b->reply.lines) : (t.error ? t.error : "no greeting"),
+			 pos && t.caps_before.starttls ? " (and offers STARTTLS)" : "");
+		add_followup(res, "plain SMTP / STARTTLS on the same port", msg, pos);
+		smtp_result_free(&t);
+	}
+	/* 3. no TLS used and no AUTH offered, but STARTTLS is: is AUTH behind STARTTLS? */
+	if (res->tls_used == TLS_NONE && res->caps_before.seen && res->caps_before.auth.n == 0 &&
+	    res->caps_before.starttls && remaining(deadline) > 1000) {
+		struct smtp_result t = {0};
+		confirm(req, TLS_STARTTLS, STAGE_TLS_HANDSHAKE, deadline, &t);
+		bool pos = t.caps_after.seen && t.caps_after.auth.n > 0;
+		struct buf b = {0};
+		if (pos) {
+			buf_puts(&b, "after STARTTLS the server offers AUTH");
+			for (size_t i = 0; i < t.caps_after.auth.n; i++)
+				buf_printf(&b, " %s", t.caps_after.auth.v[i]);
+		} else {
+			buf_printf(&b, "no AUTH after STARTTLS either%s%s", t.error ? ": " : "", t.error ? t.error : "");
+		}
+		add_followup(res, "AUTH after STARTTLS", buf_str(&b), pos);
+		buf_free(&b);
+		smtp_result_free(&t);
+	}
+}
+
+int smtp_probe(const struct smtp_request *req, struct smtp_result *res)
+{
+	double start = clock_ms();
+	double deadline = start + (double)req->budget_ms;
+	struct smtp_request q = *req;
+	if (!q.port)
+		q.port = q.tls == TLS_IMPLICIT ? 465 : 587;
+	enum tls_mode mode = q.tls;
+	if (mode == TLS_AUTO && q.port == 465)
+		mode = TLS_IMPLICIT;
+	run_once(&q, mode, remaining(deadline), res);
+	if (q.followups)
+		followups(&q, res, deadline);
+	res->total_ms = clock_ms() - start;
+	return 0;
+}
+
+int smtp_result_exit(const struct smtp_result *res)
+{
+	if (!res->ok)
+		return MFP_EXIT_CRITICAL;
+	enum severity w = findings_worst(&res->findings);
+	if (w >= SEV_FAIL)
+		return MFP_EXIT_CRITICAL;
+	if (w == SEV_WARN)
+		return MFP_EXIT_WARNING;
+	return MFP_EXIT_OK;
+}
+
+void smtp_result_free(struct smtp_result *res)
+{
+	for (size_t i = 0; i < res->nsteps; i++) {
+		free(res->steps[i].command);
+		free(res->steps[i].detail);
+		smtp_reply_reset(&res->steps[i].reply);
+	}
+	free(res->steps);
+	smtp_caps_free(&res->caps_before);
+	smtp_caps_free(&res->caps_after);
+	struct tls_facts *t = &res->tls;
+	free(t->subject);
+	free(t->issuer);
+	strlist_free(&t->sans);
+	free(t->chain_error);
+	free(t->name_error);
+	free(t->alert);
+	free(res->host);
+	free(res->ip);
+	smtp_reply_reset(&res->fail_reply);
+	free(res->error);
+	free(res->curl_error);
+	strlist_free(&res->transcript);
+	for (size_t i = 0; i < res->nfollowups; i++) {
+		free(res->followups[i].what);
+		free(res->followups[i].result);
+	}
+	free(res->followups);
+	findings_free(&res->findings);
+	for (size_t i = 0; i < res->nexplanations; i++)
+		kb_explanation_free(&res->explanations[i]);
+	free(res->explanations);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,21 @@
+/* util/redact.h — keeping secrets out of every output: a process-wide set of secret strings
+ * (and their base64 forms) scrubbed from any text before it is stored or printed. */
+#ifndef MFP_UTIL_REDACT_H
+#define MFP_UTIL_REDACT_H
+
+#define REDACTED "[redacted]"
+
+/* Registers a secret: the string itself and its base64 encoding are scrubbed from then on.
+ * Strings shorter than 3 bytes are ignored (they would scrub ordinary text). Copies s. */
+void redact_add_secret(const char *s);
+/* Registers the SASL PLAIN blob "\0user\0password" (and "user\0user\0password") in base64. */
+void redact_add_plain_blob(const char *user, const char *password);
+/* Returns a new string with every registered secret replaced by REDACTED. */
+char *redact_scrub(const char *s);
+/* Forgets every secret (wiping the memory). */
+void redact_clear(void);
+
+/* Base64 of data[0..n), a new string (OpenSSL's encoder). */
+char *redact_base64(const void *data, int n);
+
+#endif
