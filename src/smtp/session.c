@@ -77,6 +77,8 @@ void session_init(struct smtp_session *s, const struct smtp_request *req, struct
 void session_tcp_connected(struct smtp_session *s)
 {
 	struct smtp_step *st = cur_step(s);
+	if (!s->connected_at)
+		s->connected_at = clock_ms();
 	if (st && st->stage == STAGE_CONNECT && !st->done)
 		step_close(s);
 }
@@ -261,8 +263,11 @@ static void reply_line(struct smtp_session *s, const char *line, size_t len)
 	if (!st || st->stage == STAGE_CONNECT || (st->stage == STAGE_TLS_HANDSHAKE && s->implicit_tls) ||
 	    (st->done && st->reply.complete && st->stage != STAGE_AUTH)) {
 		session_tcp_connected(s);
-		if (!st || st->stage == STAGE_CONNECT || st->stage == STAGE_TLS_HANDSHAKE)
+		if (!st || st->stage == STAGE_CONNECT || st->stage == STAGE_TLS_HANDSHAKE) {
 			st = step_begin(s, STAGE_BANNER, NULL);
+			/* the greeting's wait starts when the connection (and implicit TLS) is up */
+			s->step_t0 = s->hs_done ? s->step_t0 : s->connected_at ? s->connected_at : s->step_t0;
+		}
 		else
 			st = step_begin(s, STAGE_UNKNOWN, NULL); /* unsolicited reply */
 	}

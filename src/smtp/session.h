@@ -15,6 +15,7 @@ struct smtp_session {
 	bool stop_now;            /* the requested stop point is reached: abort the transfer */
 	int rcpt;                 /* recipients sent so far */
 	double t0, step_t0;       /* clock_ms() at start and at the current step's start */
+	double connected_at;      /* clock_ms() when TCP connected (0 = not yet) */
 	bool hs_started, hs_done;
 	long long bytes_out;      /* message bytes sent after DATA */
 };

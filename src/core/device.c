@@ -1,0 +1,151 @@
+/* core/device.c — the device record; see device.h. */
+#include "core/device.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/text.h"
+
+const char *fact_source_name(enum fact_source s)
+{
+	static const char *const n[] = {"snmp", "web", "user", "profile"};
+	return (unsigned)s < ARRAY_SIZE(n) ? n[s] : "?";
+}
+
+const char *event_origin_name(enum event_origin o)
+{
+	static const char *const n[] = {"snmp-alert", "web-joblog", "web-errorlog", "panel", "snmp-vendor"};
+	return (unsigned)o < ARRAY_SIZE(n) ? n[o] : "?";
+}
+
+void device_init(struct device *d, const char *host)
+{
+	memset(d, 0, sizeof(*d));
+	d->host = text_sanitize(host ? host : "", 255, 0);
+}
+
+static struct fact *find(const struct device *d, const char *key)
+{
+	for (size_t i = 0; i < d->nfacts; i++)
+		if (strcmp(d->facts[i].key, key) == 0)
+			return &d->facts[i];
+	return NULL;
+}
+
+void device_set(struct device *d, const char *key, const char *value, enum fact_source src, const char *where)
+{
+	if (!value)
+		return;
+	char *clean = text_trim(text_sanitize(value, 1000, 0));
+	if (!*clean) {
+		free(clean);
+		return;
+	}
+	struct fact *f = find(d, key);
+	if (f && f->source != src) {
+		if (strcasecmp(f->value, clean) != 0) {
+			d->conflicts = xrealloc(d->conflicts, (d->nconflicts + 1) * sizeof(*d->conflicts));
+			struct device_conflict *c = &d->conflicts[d->nconflicts++];
+			c->key = xstrdup(key);
+			c->value_a = xstrdup(f->value);
+			c->value_b = clean;
+			c->source_a = f->source;
+			c->source_b = src;
+			/* what the user says wins over what the device says */
+			if (src == FACT_USER) {
+				free(f->value);
+				f->value = xstrdup(clean);
+				f->source = src;
+				free(f->where);
+				f->where = xstrdup(where);
+			}
+			return;
+		}
+		free(clean);
+		return;
+	}
+	if (!f) {
+		if (d->nfacts == d->capfacts) {
+			d->capfacts = d->capfacts ? d->capfacts * 2 : 32;
+			d->facts = xrealloc(d->facts, d->capfacts * sizeof(*d->facts));
+		}
+		f = &d->facts[d->nfacts++];
+		memset(f, 0, sizeof(*f));
+		f->key = xstrdup(key);
+	}
+	free(f->value);
+	free(f->where);
+	f->value = clean;
+	f->source = src;
+	f->where = xstrdup(where);
+}
+
+const struct fact *device_get(const struct device *d, const char *key)
+{
+	return find(d, key);
+}
+
+const char *device_value(const struct device *d, const char *key)
+{
+	const struct fact *f = find(d, key);
+	return f ? f->value : NULL;
+}
+
+struct device_event *device_add_event(struct device *d, enum event_origin origin, const char *code, const char *text,
+				      const char *time, const char *where)
+{
+	if (d->nevents == d->capevents) {
+		d->capevents = d->capevents ? d->capevents * 2 : 16;
+		d->events = xrealloc(d->events, d->capevents * sizeof(*d->events));
+	}
+	struct device_event *e = &d->events[d->nevents++];
+	memset(e, 0, sizeof(*e));
+	e->origin = origin;
+	e->code = text_sanitize(code, 64, 0);
+	e->text = text_sanitize(text, 1000, 0);
+	e->time = text_sanitize(time, 64, 0);
+	e->where = xstrdup(where);
+	return e;
+}
+
+void device_note(struct device *d, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *clean = text_sanitize(buf_str(&b), 1000, 0);
+	strlist_add_owned(&d->notes, clean);
+	buf_free(&b);
+}
+
+void device_free(struct device *d)
+{
+	for (size_t i = 0; i < d->nfacts; i++) {
+		free(d->facts[i].key);
+		free(d->facts[i].value);
+		free(d->facts[i].where);
+	}
+	free(d->facts);
+	for (size_t i = 0; i < d->nevents; i++) {
+		struct device_event *e = &d->events[i];
+		free(e->code);
+		free(e->text);
+		free(e->time);
+		free(e->where);
+		free(e->severity);
+	}
+	free(d->events);
+	for (size_t i = 0; i < d->nconflicts; i++) {
+		free(d->conflicts[i].key);
+		free(d->conflicts[i].value_a);
+		free(d->conflicts[i].value_b);
+	}
+	free(d->conflicts);
+	strlist_free(&d->notes);
+	free(d->host);
+	memset(d, 0, sizeof(*d));
+}
