@@ -167,17 +167,26 @@ static void set_str(char **dst, const char *v)
 int kb_service_identify(const char *host, const char *banner, const char **id, const char **name)
 {
 	kb_load(NULL);
+	int best = -1;
+	long long best_prio = 0;
 	for (size_t i = 0; i < kb.nservices; i++) {
 		const struct kb_service *s = &kb.services[i];
-		if (regexes_match(&s->hosts, host) || regexes_match(&s->banner, banner) || regexes_match(&s->ehlo, banner)) {
-			if (id)
-				*id = s->id;
-			if (name)
-				*name = s->name;
-			return (int)i;
+		if (!(regexes_match(&s->hosts, host) || regexes_match(&s->banner, banner) || regexes_match(&s->ehlo, banner)))
+			continue;
+		/* services with the same banner (Exchange Online vs on premises) rank by priority */
+		long long prio = profile_int(json_object_get(s->json, "recognise"), "priority", 0);
+		if (best < 0 || prio > best_prio) {
+			best = (int)i;
+			best_prio = prio;
 		}
 	}
-	return -1;
+	if (best >= 0) {
+		if (id)
+			*id = kb.services[best].id;
+		if (name)
+			*name = kb.services[best].name;
+	}
+	return best;
 }
 
 static bool try_service(const struct kb_service *s, const char *reply, int code, struct kb_explanation *out)
