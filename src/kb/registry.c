@@ -317,7 +317,12 @@ int kb_explain_reply(const char *reply, int code, const char *enhanced, const ch
 	if (enhanced)
 		snprintf(out->enhanced, sizeof(out->enhanced), "%s", enhanced);
 	out->class_name = xstrdup(smtp_reply_class(code));
-	int first = hint ? kb_service_identify(hint, hint, NULL, NULL) : -1;
+	int first = -1;
+	for (size_t i = 0; hint && i < kb.nservices; i++)
+		if (kb.services[i].id && strcmp(kb.services[i].id, hint) == 0)
+			first = (int)i;
+	if (first < 0 && hint)
+		first = kb_service_identify(hint, hint, NULL, NULL);
 	bool found = false;
 	if (first >= 0)
 		found = try_service(&kb.services[first], out->matched, code, out);

@@ -61,7 +61,10 @@ static void set_failure(struct smtp_result *res, enum stage st, const struct smt
 static void transport_failure(const struct smtp_request *req, struct smtp_result *res)
 {
 	int rc = res->curl_code;
-	const struct smtp_step *last = res->nsteps ? &res->steps[res->nsteps - 1] : NULL;
+	const struct smtp_step *last = NULL;
+	for (size_t i = res->nsteps; i-- > 0 && !last;)
+		if (res->steps[i].stage != STAGE_QUIT)
+			last = &res->steps[i];
 	char why[600];
 	const char *cerr = res->curl_error ? res->curl_error : "";
 	enum stage st = last ? last->stage : STAGE_CONNECT;
@@ -126,6 +129,8 @@ static void decide_verdict(const struct smtp_request *req, struct smtp_result *r
 		 * HELO are not the cause) */
 		for (size_t i = res->nsteps; i-- > 0;) {
 			const struct smtp_step *s = &res->steps[i];
+			if (s->stage == STAGE_QUIT)
+				continue; /* libcurl says QUIT after a failure: not the cause */
 			if (reply_failed(&s->reply)) {
 				set_failure(res, s->stage, &s->reply, NULL);
 				break;

@@ -395,7 +395,7 @@ SWAKS_EXIT_STAGE = {
     0: None, 2: "connect", 21: "banner", 22: "ehlo", 23: "mail-from", 24: "rcpt-to",
     25: "data", 26: "end-of-data", 27: "quit", 28: "auth", 32: "ehlo-after-tls",
 }
-_RECV = re.compile(r"^<([-~])([ *]) ?(.*)$")
+_RECV = re.compile(r"^<([-~*])([ *]) ?(.*)$")  # "<- " "<~ " "<** " "<~* "
 _SENT = re.compile(r"^ ([-~])> (.*)$")
 _ENH = re.compile(r"^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})(?=\s|$)")
 
@@ -404,7 +404,7 @@ def _transcript(output):
     """[(direction, tls, unexpected, text)] from a swaks transcript."""
     out = []
     for ln in output.splitlines():
-        m = _RECV.match(ln)
+        m = _RECV.match(ln)     # "<- " "<~ " (expected), "<**" "<~*" (unexpected)
         if m:
             out.append(("recv", m.group(1) == "~", m.group(2) == "*", m.group(3)))
             continue

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# tests/setup.sh — everything a fresh Debian 12 machine needs to build and test mfpdoctor:
+# installs the Debian packages (only the missing ones), then configures and builds.
+# Usage: tests/setup.sh [BUILD_DIR [extra cmake args...]]   (default BUILD_DIR: build)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-build}
+shift || true
+
+packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsnmp-dev libjansson-dev
+          libxml2-dev libcmocka-dev openssl python3 python3-aiosmtpd swaks snmp snmpsim postfix
+          sasl2-bin libsasl2-modules iproute2 hyperfine time)
+if [ -f "$here/tests/sim/PACKAGES" ]; then
+  while read -r p; do
+    p=${p%%#*}; p=${p//[[:space:]]/}
+    [ -n "$p" ] && packages+=("$p")
+  done < "$here/tests/sim/PACKAGES"
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  # Postfix is only run as private test instances: no system mail configuration.
+  echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+cmake -S "$here" -B "$here/$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$here/$build" -j"$(nproc)" >/dev/null
+echo "setup: built $here/$build/mfpdoctor"
