@@ -9,14 +9,30 @@
 
 #include "util/buf.h"
 
-unsigned char *message_pdf(long long size, size_t *len)
+/* The PDF is generated on the fly while libcurl reads it: a small head, padding comment lines,
+ * and a tail with the cross-reference table — no multi-megabyte copy in memory. */
+struct pdf_gen {
+	char *head, *tail;
+	size_t headlen, taillen;
+	long long pad;
+	long long pos;
+};
+
+#define PDF_TAIL_FMT                                                                             \
+	"\nendstream\nendobj\nxref\n0 5\n0000000000 65535 f \n"                                         \
+	"%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n"                          \
+	"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%010ld\n%%%%EOF\n"
+
+static const char pad_line[] = "% mfpdoctor test scan: padding to the size a real scan would have\n";
+
+static void pdf_init(struct pdf_gen *g, long long size)
 {
 	static const char *const objs[] = {
 		"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n",
 		"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n",
 		"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n",
 	};
-	struct buf head = {0};
+	struct buf head = {0}, tail = {0};
 	long off[5];
 	buf_puts(&head, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
 	for (int i = 0; i < 3; i++) {
@@ -24,37 +40,84 @@ unsigned char *message_pdf(long long size, size_t *len)
 		buf_puts(&head, objs[i]);
 	}
 	off[4] = (long)head.len;
-	/* object 4: the page content, padded with PDF comment lines */
-	const char *line = "% mfpdoctor test scan: padding to the size a real scan would have\n";
-	size_t linelen = strlen(line);
-	/* fixed parts around the padding */
-	char tail_fmt_probe[256];
-	int tail_min = snprintf(tail_fmt_probe, sizeof(tail_fmt_probe),
-				"\nendstream\nendobj\nxref\n0 5\n0000000000 65535 f \n"
-				"%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n"
-				"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%010ld\n%%%%EOF\n",
-				0L, 0L, 0L, 0L, 0L);
-	long long fixed = (long long)head.len + (long long)strlen("4 0 obj\n<< /Length 0000000000 >>\nstream\n") + tail_min;
-	long long pad = size > fixed ? size - fixed : 0;
-	buf_printf(&head, "4 0 obj\n<< /Length %010lld >>\nstream\n", pad);
-	size_t pos = head.len;
-	struct buf out = head;
-	/* grow once, then fill */
-	buf_append(&out, "", 0);
-	out.data = xrealloc(out.data, (size_t)(pos + (size_t)pad + (size_t)tail_min + 64));
-	out.cap = pos + (size_t)pad + (size_t)tail_min + 64;
-	for (long long i = 0; i < pad; i++)
-		out.data[pos + (size_t)i] = (i % (long long)linelen == (long long)linelen - 1) ? '\n' : line[i % (long long)linelen];
-	out.len = pos + (size_t)pad;
-	out.data[out.len] = '\0';
-	long xref = (long)out.len + (long)strlen("\nendstream\nendobj\n");
-	buf_printf(&out,
-		   "\nendstream\nendobj\nxref\n0 5\n0000000000 65535 f \n"
-		   "%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n"
-		   "trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%010ld\n%%%%EOF\n",
-		   off[1], off[2], off[3], off[4], xref);
-	*len = out.len;
-	return (unsigned char *)out.data;
+	/* every number is printed with a fixed width, so the sizes are known before the values */
+	long long fixed = (long long)head.len + (long long)strlen("4 0 obj\n<< /Length 0000000000 >>\nstream\n");
+	buf_printf(&tail, PDF_TAIL_FMT, 0L, 0L, 0L, 0L, 0L);
+	fixed += (long long)tail.len;
+	g->pad = size > fixed ? size - fixed : 0;
+	buf_printf(&head, "4 0 obj\n<< /Length %010lld >>\nstream\n", g->pad);
+	long xref = (long)((long long)head.len + g->pad + (long long)strlen("\nendstream\nendobj\n"));
+	buf_reset(&tail);
+	buf_printf(&tail, PDF_TAIL_FMT, off[1], off[2], off[3], off[4], xref);
+	g->headlen = head.len;
+	g->head = buf_steal(&head);
+	g->taillen = tail.len;
+	g->tail = buf_steal(&tail);
+	g->pos = 0;
+}
+
+static long long pdf_total(const struct pdf_gen *g)
+{
+	return (long long)g->headlen + g->pad + (long long)g->taillen;
+}
+
+static size_t pdf_read(char *out, size_t size, size_t nitems, void *arg)
+{
+	struct pdf_gen *g = arg;
+	size_t want = size * nitems, n = 0;
+	const long long plen = (long long)sizeof(pad_line) - 1;
+	while (n < want && g->pos < pdf_total(g)) {
+		long long p = g->pos;
+		if (p < (long long)g->headlen) {
+			out[n] = g->head[p];
+		} else if (p < (long long)g->headlen + g->pad) {
+			out[n] = pad_line[(p - (long long)g->headlen) % plen];
+		} else {
+			out[n] = g->tail[p - (long long)g->headlen - g->pad];
+		}
+		n++;
+		g->pos++;
+	}
+	return n;
+}
+
+static int pdf_seek(void *arg, curl_off_t offset, int origin)
+{
+	struct pdf_gen *g = arg;
+	if (origin != SEEK_SET || offset < 0 || offset > pdf_total(g))
+		return CURL_SEEKFUNC_CANTSEEK;
+	g->pos = offset;
+	return CURL_SEEKFUNC_OK;
+}
+
+static void pdf_free(void *arg)
+{
+	struct pdf_gen *g = arg;
+	free(g->head);
+	free(g->tail);
+	free(g);
+}
+
+long long message_wire_size(long long size)
+{
+	struct pdf_gen g;
+	pdf_init(&g, size);
+	long long total = pdf_total(&g);
+	free(g.head);
+	free(g.tail);
+	return message_base64_size(total) + 1200;
+}
+
+unsigned char *message_pdf(long long size, size_t *len)
+{
+	struct pdf_gen g;
+	pdf_init(&g, size);
+	long long total = pdf_total(&g);
+	unsigned char *out = xmalloc((size_t)total + 1);
+	*len = pdf_read((char *)out, 1, (size_t)total, &g);
+	free(g.head);
+	free(g.tail);
+	return out;
 }
 
 long long message_base64_size(long long n)
@@ -89,14 +152,16 @@ int message_build(struct message *m, void *curl, const char *from, const char *c
 	free(h_id);
 	buf_free(&tob);
 
-	m->pdf = message_pdf(size, &m->pdf_len);
+	struct pdf_gen *g = xcalloc(1, sizeof(*g));
+	pdf_init(g, size);
+	m->pdf_len = (size_t)pdf_total(g);
 	m->mime = curl_mime_init(h);
 	curl_mimepart *text = curl_mime_addpart(m->mime);
 	curl_mime_data(text, "This is a test scan sent by mfpdoctor to check this printer's "
 			     "scan-to-email settings.\r\n", CURL_ZERO_TERMINATED);
 	curl_mime_type(text, "text/plain; charset=utf-8");
 	curl_mimepart *att = curl_mime_addpart(m->mime);
-	curl_mime_data(att, (const char *)m->pdf, m->pdf_len);
+	curl_mime_data_cb(att, (curl_off_t)m->pdf_len, pdf_read, pdf_seek, pdf_free, g);
 	curl_mime_type(att, "application/pdf");
 	curl_mime_filename(att, "scan.pdf");
 	curl_mime_encoder(att, "base64");

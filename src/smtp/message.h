@@ -17,12 +17,16 @@ long long message_base64_size(long long n);
 struct message {
 	curl_mime *mime;
 	struct curl_slist *headers;
-	unsigned char *pdf;
+	unsigned char *pdf;      /* unused: the attachment is generated while libcurl reads it */
 	size_t pdf_len;
 	long long wire_size;     /* approximate size of the whole message as sent */
 };
 
-/* Builds the message on the given easy handle. from/to may be NULL. Returns 0 or -1. */
+/* Expected size of the whole message on the wire for an attachment of size bytes. */
+long long message_wire_size(long long size);
+
+/* Builds the message on the given easy handle (MIME: text part + generated PDF, base64 by
+ * libcurl). from/to may be NULL. Returns 0 or -1. */
 int message_build(struct message *m, void *curl, const char *from, const char *const *to,
 		  size_t nto, long long size);
 void message_free(struct message *m);

@@ -60,6 +60,15 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
 	return 0;
 }
 
+static size_t refuse_body(char *b, size_t sz, size_t n, void *userp)
+{
+	(void)b;
+	(void)sz;
+	(void)n;
+	(void)userp;
+	return CURL_READFUNC_ABORT;
+}
+
 static long tls_flag(int v, int max)
 {
 	switch (v) {
@@ -157,8 +166,17 @@ int xfer_run(const struct smtp_request *req, enum xfer_tls mode, long budget_ms,
 #endif
 
 	struct message msg;
-	message_build(&msg, h, req->from, req->to, req->nto, req->size);
-	res->message_size = msg.wire_size;
+	memset(&msg, 0, sizeof(msg));
+	if (req->send) {
+		message_build(&msg, h, req->from, req->to, req->nto, req->size);
+		res->message_size = msg.wire_size;
+	} else {
+		/* No message without --send: declare its size (SIZE= on MAIL FROM, as the device
+		 * would) and refuse to produce a single byte of it. */
+		res->message_size = message_wire_size(req->size);
+		curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)res->message_size);
+		curl_easy_setopt(h, CURLOPT_READFUNCTION, refuse_body);
+	}
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 
 	CURLcode rc = curl_easy_perform(h);
