@@ -5,6 +5,7 @@
 #define MFP_KB_KB_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <jansson.h>
 
 #include "core/stage.h"
 #include "util/buf.h"
@@ -29,8 +30,8 @@ struct kb_explanation {
 };
 
 /* Explains a reply. reply_joined is the whole reply with lines joined by spaces (codes kept);
- * code/enhanced come from the parser. service_hint (host name or banner, may be NULL) puts that
- * service's patterns first. Provider patterns are tried before the registries. Fills out and
+ * code/enhanced come from the parser. service_hint (a service id such as "office365", or a host
+ * name or banner; may be NULL) puts that service's patterns first. Provider patterns are tried before the registries. Fills out and
  * returns 0; returns -1 when nothing at all is known (out still holds the class). */
 int kb_explain_reply(const char *reply_joined, int code, const char *enhanced,
 		     const char *service_hint, struct kb_explanation *out);
@@ -43,6 +44,9 @@ int kb_explain_basic(int code, struct kb_explanation *out);
 /* Identifies the mail service from a host name, banner or EHLO text; returns its id
  * ("office365") and name through the pointers (borrowed, valid until kb_unload), or -1. */
 int kb_service_identify(const char *host, const char *banner, const char **id, const char **name);
+
+/* The mail-service profile with this id (borrowed, valid until kb_unload), or NULL. */
+const json_t *kb_service_json(const char *id);
 
 /* Loads the profiles (idempotent). overlay_dir (may be NULL; else also $MFPDOCTOR_PROFILES)
  * adds site profiles. Problems are collected in kb_load_errors(). Returns 0 or -1. */

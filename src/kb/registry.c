@@ -189,6 +189,15 @@ int kb_service_identify(const char *host, const char *banner, const char **id, c
 	return best;
 }
 
+const json_t *kb_service_json(const char *id)
+{
+	kb_load(NULL);
+	for (size_t i = 0; id && i < kb.nservices; i++)
+		if (kb.services[i].id && strcmp(kb.services[i].id, id) == 0)
+			return kb.services[i].json;
+	return NULL;
+}
+
 static bool try_service(const struct kb_service *s, const char *reply, int code, struct kb_explanation *out)
 {
 	for (size_t k = 0; k < s->npatterns; k++) {

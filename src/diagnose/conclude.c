@@ -1,0 +1,274 @@
+/* diagnose/conclude.c — from gathered facts to conclusions: device events explained and compared
+ * with the test send, the rules, the checklist with observed values, and the overall status.
+ * No I/O. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "diagnose/diagnose.h"
+#include "kb/explain.h"
+#include "kb/vendor.h"
+#include "profile/profile.h"
+#include "util/text.h"
+
+static void expl_copy(struct kb_explanation *d, const struct kb_explanation *s)
+{
+	memset(d, 0, sizeof(*d));
+	d->kind = xstrdup(s->kind);
+	d->code = s->code;
+	memcpy(d->enhanced, s->enhanced, sizeof(d->enhanced));
+	d->class_name = xstrdup(s->class_name);
+	d->stage = s->stage;
+	d->category = xstrdup(s->category);
+	d->title = xstrdup(s->title);
+	d->meaning = xstrdup(s->meaning);
+	d->fix = xstrdup(s->fix);
+	d->provider = xstrdup(s->provider);
+	d->vendor = xstrdup(s->vendor);
+	d->matched = xstrdup(s->matched);
+	d->confidence = xstrdup(s->confidence);
+	for (size_t i = 0; i < s->sources.n; i++)
+		strlist_add(&d->sources, s->sources.v[i]);
+}
+
+void diagnose_explain_events(struct diagnosis *dg)
+{
+	const struct device *d = &dg->dev;
+	dg->events = xcalloc(d->nevents ? d->nevents : 1, sizeof(*dg->events));
+	dg->nevents = d->nevents;
+	struct explain_opts opts = {.vendor = dg->vendor_id, .family = dg->family_id, .service = dg->service_id};
+	for (size_t i = 0; i < d->nevents; i++) {
+		struct diag_event *ev = &dg->events[i];
+		ev->index = i;
+		const struct device_event *de = &d->events[i];
+		const char *input = de->code && *de->code ? de->code : de->text;
+		if (!input || !*input)
+			continue;
+		struct explain_result r;
+		explain_text(input, &opts, &r);
+		if (r.n == 0 && de->code && de->text && *de->text) {
+			explain_result_free(&r);
+			explain_text(de->text, &opts, &r);
+		}
+		if (r.n) {
+			long k = r.first_failure >= 0 ? r.first_failure : 0;
+			expl_copy(&ev->e, &r.v[k].e);
+			ev->explained = true;
+		}
+		explain_result_free(&r);
+	}
+}
+
+/* Compares each explained event's stage with how far the test got. */
+static void compare_events(struct diagnosis *dg)
+{
+	const struct smtp_result *r = &dg->smtp;
+	for (size_t i = 0; i < dg->nevents; i++) {
+		struct diag_event *ev = &dg->events[i];
+		enum stage s = ev->e.stage;
+		if (!ev->explained)
+			continue;
+		if (!dg->test_ran) {
+			ev->reproduced = xstrdup("unknown");
+			ev->note = xstrdup("no test send ran");
+			continue;
+		}
+		if (s == STAGE_DNS) {
+			bool dns = findings_get(&r->findings, "dns-unresolved") != NULL;
+			ev->reproduced = xstrdup(dns ? "yes" : "no");
+			ev->note = xstrdup(dns ? "the test could not resolve the server name either"
+					       : "the test resolved the server name from here (the device may use other DNS servers)");
+			continue;
+		}
+		if (s > STAGE_LAST_SMTP) {
+			ev->reproduced = xstrdup("unknown");
+			ev->note = xasprintf("this code happens %s, which a test send cannot reproduce",
+					     s == STAGE_DEVICE ? "inside the device" : s == STAGE_NDR ? "after delivery (a bounce)" : "at an unknown stage");
+			continue;
+		}
+		if (!r->ok) {
+			if (r->failed_stage == s) {
+				ev->reproduced = xstrdup("yes");
+				ev->note = xasprintf("the test failed at the same stage (%s)%s%s", stage_name(s),
+						     r->fail_reply.nlines ? " with: " : "", r->fail_reply.nlines ? buf_str(&r->fail_reply.lines) : "");
+			} else {
+				ev->reproduced = xstrdup("different-stage");
+				ev->note = xasprintf("the code points at %s; the test failed at %s%s%s", stage_name(s),
+						     stage_name(r->failed_stage), r->fail_reply.nlines ? " with: " : "",
+						     r->fail_reply.nlines ? buf_str(&r->fail_reply.lines) : (r->error ? r->error : ""));
+			}
+		} else if (s > dg->req.stop_after && !dg->req.send) {
+			ev->reproduced = xstrdup("not-reached");
+			ev->note = xasprintf("the test stopped after %s without sending; the code's stage (%s) is reached only "
+					     "with --send", stage_name(dg->req.stop_after), stage_name(s));
+		} else {
+			ev->reproduced = xstrdup("no");
+			ev->note = xasprintf("the test passed %s: the problem may be intermittent, already fixed, or depend on "
+					     "something the test does not mirror", stage_name(s));
+		}
+	}
+}
+
+static const char *fact(const struct diagnosis *dg, const char *key)
+{
+	return device_value(&dg->dev, key);
+}
+
+static bool fhas(const struct diagnosis *dg, const char *id)
+{
+	return findings_get(&dg->findings, id) != NULL;
+}
+
+static void observe(struct checklist_item *it, const char *observed, enum checklist_status st, const char *fix)
+{
+	free(it->observed);
+	it->observed = observed ? xstrdup(observed) : NULL;
+	it->status = st;
+	if (fix && st == CHECK_FAIL) {
+		free(it->fix);
+		it->fix = xstrdup(fix);
+	}
+}
+
+static const struct finding *first_of(const struct diagnosis *dg, const char *const *ids)
+{
+	for (size_t i = 0; ids[i]; i++) {
+		const struct finding *f = findings_get(&dg->findings, ids[i]);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+static void fill_item(struct diagnosis *dg, struct checklist_item *it)
+{
+	const char *k = it->setting;
+	const struct smtp_result *r = &dg->smtp;
+	bool ran = dg->test_ran;
+	const struct finding *f;
+	char buf[64];
+	if (strcmp(it->side, "device") != 0)
+		return;
+	if (strcmp(k, "smtp_host") == 0) {
+		f = first_of(dg, (const char *const[]){"dns-unresolved", "ip-instead-of-name", "connect-failed", NULL});
+		observe(it, fact(dg, "smtp.host"), f ? CHECK_FAIL : ran && r->nsteps && r->steps[0].done ? CHECK_OK : CHECK_UNKNOWN,
+			f ? f->fix : NULL);
+	} else if (strcmp(k, "smtp_port") == 0 || strcmp(k, "security") == 0) {
+		f = first_of(dg, (const char *const[]){"port-expects-implicit-tls", "port-expects-starttls", "port-mode-mismatch",
+						       "starttls-not-offered", "auth-after-starttls", NULL});
+		const char *obs = strcmp(k, "smtp_port") == 0 ? (snprintf(buf, sizeof(buf), "%ld", dg->req.port), buf)
+							      : tls_mode_name(dg->req.tls);
+		observe(it, dg->req.server ? obs : NULL, f ? CHECK_FAIL : ran && smtp_result_step(r, STAGE_BANNER) ? CHECK_OK : CHECK_UNKNOWN,
+			f ? f->fix : NULL);
+	} else if (strcmp(k, "tls_version") == 0) {
+		f = first_of(dg, (const char *const[]){"tls-version-too-old", "tls-ceiling-below-floor", NULL});
+		observe(it, dg->req.tls_max ? tls_version_name(dg->req.tls_max) : (r->tls.version[0] ? r->tls.version : NULL),
+			f ? CHECK_FAIL : r->tls.established ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
+	} else if (strcmp(k, "auth") == 0) {
+		f = first_of(dg, (const char *const[]){"auth-required-not-sent", "auth-no-common-mechanism", "auth-after-starttls",
+						       "auth-not-offered", NULL});
+		const struct smtp_step *a = smtp_result_step(r, STAGE_AUTH);
+		observe(it, auth_mode_name(dg->req.auth), f ? CHECK_FAIL : a && a->reply.code == 235 ? CHECK_OK : CHECK_UNKNOWN,
+			f ? f->fix : NULL);
+	} else if (strcmp(k, "user") == 0 || strcmp(k, "password") == 0) {
+		f = first_of(dg, (const char *const[]){"credentials-rejected", "gmail-app-password", "m365-smtp-auth-disabled",
+						       "m365-security-defaults", NULL});
+		const struct smtp_step *a = smtp_result_step(r, STAGE_AUTH);
+		observe(it, strcmp(k, "user") == 0 ? fact(dg, "smtp.user") : (dg->password ? "(given, not shown)" : "(not given)"),
+			f ? CHECK_FAIL : a && a->reply.code == 235 ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
+	} else if (strcmp(k, "from") == 0) {
+		f = first_of(dg, (const char *const[]){"from-differs-from-login", "sender-domain-unresolved", NULL});
+		const struct smtp_step *m = smtp_result_step(r, STAGE_MAIL_FROM);
+		observe(it, fact(dg, "smtp.from"), f ? CHECK_FAIL : m && m->reply.code == 250 ? CHECK_OK : CHECK_UNKNOWN,
+			f ? f->fix : NULL);
+	} else if (strcmp(k, "ehlo_name") == 0) {
+		f = findings_get(&dg->findings, "ehlo-name-rejected");
+		const struct smtp_step *e = smtp_result_step(r, STAGE_EHLO);
+		observe(it, dg->req.ehlo, f ? CHECK_FAIL : e && e->reply.code == 250 ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
+	} else if (strcmp(k, "dns") == 0) {
+		f = findings_get(&dg->findings, "dns-unresolved");
+		observe(it, NULL, f ? CHECK_FAIL : ran && r->ip ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
+	} else if (strcmp(k, "clock") == 0) {
+		f = findings_get(&dg->findings, "clock-skew");
+		observe(it, fact(dg, "status.clock"), f ? CHECK_FAIL : dg->dev.clock_known ? CHECK_OK : CHECK_UNKNOWN,
+			f ? f->fix : NULL);
+	} else if (strcmp(k, "max_size") == 0) {
+		f = first_of(dg, (const char *const[]){"size-over-limit", "device-size-above-server", NULL});
+		observe(it, fact(dg, "smtp.max_size"), f ? CHECK_FAIL : CHECK_UNKNOWN, f ? f->fix : NULL);
+	} else if (strcmp(k, "certificate") == 0) {
+		f = first_of(dg, (const char *const[]){"cert-expired", "cert-name-mismatch", "cert-untrusted", NULL});
+		observe(it, r->tls.subject, f ? CHECK_FAIL : r->tls.have_cert && !r->tls.chain_error && r->tls.name_ok ? CHECK_OK
+										      : CHECK_UNKNOWN, f ? f->fix : NULL);
+	} else if (strcmp(k, "firmware") == 0) {
+		observe(it, fact(dg, "identity.firmware"), fhas(dg, "tls-version-too-old") ? CHECK_FAIL : CHECK_UNKNOWN, NULL);
+	}
+}
+
+static void build_checklist(struct diagnosis *dg, const char *today)
+{
+	const struct kb_vendor *v = dg->vendor_id ? kb_vendor_find(dg->vendor_id) : NULL;
+	if (!v)
+		return;
+	const json_t *fam = dg->family_id ? kb_vendor_family(v, dg->family_id) : NULL;
+	if (!fam && fact(dg, "identity.model"))
+		fam = kb_vendor_family(v, fact(dg, "identity.model"));
+	const json_t *svc = dg->service_id ? kb_service_json(dg->service_id) : NULL;
+	json_t *empty = json_object();
+	checklist_build(v->json, fam, svc ? svc : empty, today, &dg->checklist);
+	json_decref(empty);
+	dg->have_checklist = true;
+	for (size_t i = 0; i < dg->checklist.n; i++)
+		fill_item(dg, &dg->checklist.v[i]);
+}
+
+void diagnose_conclude(struct diagnosis *dg, const char *today)
+{
+	if (dg->test_ran)
+		for (size_t i = 0; i < dg->smtp.findings.n; i++) {
+			const struct finding *f = &dg->smtp.findings.v[i];
+			struct finding *c = findings_add(&dg->findings, f->id, f->sev, f->title, f->evidence, f->fix, NULL);
+			for (size_t k = 0; k < f->sources.n; k++)
+				strlist_add(&c->sources, f->sources.v[k]);
+		}
+	compare_events(dg);
+	diagnose_rules(dg);
+	findings_sort(&dg->findings);
+	build_checklist(dg, today);
+	enum severity w = findings_worst(&dg->findings);
+	if (dg->test_ran && !dg->smtp.ok)
+		w = SEV_FAIL;
+	dg->status = w == SEV_FAIL ? MFP_EXIT_CRITICAL : w == SEV_WARN ? MFP_EXIT_WARNING : MFP_EXIT_OK;
+	if (!dg->test_ran && dg->dev.nfacts == 0)
+		dg->status = MFP_EXIT_UNKNOWN;
+	else if (!dg->test_ran && w < SEV_FAIL)
+		dg->status = MFP_EXIT_UNKNOWN; /* nothing was tested: we cannot say it works */
+}
+
+void diagnosis_free(struct diagnosis *dg)
+{
+	device_free(&dg->dev);
+	for (size_t i = 0; i < dg->nsettings; i++) {
+		free(dg->settings[i].value);
+		free(dg->settings[i].source);
+	}
+	free(dg->settings);
+	if (dg->password) {
+		memset(dg->password, 0, strlen(dg->password));
+		free(dg->password);
+	}
+	free(dg->to);
+	free(dg->test_skipped);
+	smtp_result_free(&dg->smtp);
+	for (size_t i = 0; i < dg->nevents; i++) {
+		kb_explanation_free(&dg->events[i].e);
+		free(dg->events[i].reproduced);
+		free(dg->events[i].note);
+	}
+	free(dg->events);
+	findings_free(&dg->findings);
+	if (dg->have_checklist)
+		checklist_free(&dg->checklist);
+	memset(dg, 0, sizeof(*dg));
+}

@@ -1,0 +1,94 @@
+/* diagnose/diagnose.h — the whole diagnosis of one printer: what the device says (SNMP, web,
+ * the command line), its events explained, the matching test send that mirrors its settings,
+ * the findings of the rules, and the checklist. Data flows one way: diagnose_read() and
+ * diagnose_test() gather facts, diagnose_conclude() applies the rules (no I/O), and the
+ * renderers in report/diag_report.h print the finished diagnosis. */
+#ifndef MFP_DIAGNOSE_DIAGNOSE_H
+#define MFP_DIAGNOSE_DIAGNOSE_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/device.h"
+#include "core/finding.h"
+#include "diagnose/checklist.h"
+#include "kb/kb.h"
+#include "smtp/smtp.h"
+
+/* One setting of the test send and where its value came from. */
+struct diag_setting {
+	const char *name;     /* "server", "port", "tls", "tls_max", "auth", "user", "from", "to", "ehlo", "size" */
+	char *value;
+	char *source;         /* "device (snmp 1.3.6…)", "device (web /properties/smtp: Port)", "--port",
+				 "profile (AltaLink family)", "default" */
+};
+
+/* A device event, explained, and whether the test reproduced it. */
+struct diag_event {
+	size_t index;                 /* into dev.events */
+	bool explained;
+	struct kb_explanation e;      /* from the knowledge base (vendor code or SMTP reply) */
+	char *reproduced;             /* "yes", "no", "not-reached", "unknown" */
+	char *note;                   /* one sentence on the comparison */
+};
+
+struct diagnosis {
+	struct device dev;
+	/* the mail service recognised from the SMTP host / banner, or NULL */
+	const char *service_id, *service_name;
+	/* the vendor and family profiles used, or NULL */
+	const char *vendor_id, *family_id;
+	/* test send */
+	struct smtp_request req;
+	struct diag_setting *settings;
+	size_t nsettings;
+	char *password;               /* owned secret (from env/file/prompt), wiped on free */
+	const char **to;              /* owned array of borrowed strings */
+	bool test_ran;
+	char *test_skipped;           /* why no test send, or NULL */
+	struct smtp_result smtp;
+	/* conclusions */
+	struct diag_event *events;
+	size_t nevents;
+	struct findings findings;
+	struct checklist checklist;
+	bool have_checklist;
+	enum mfp_exit status;         /* 0 ok, 1 warning, 2 critical, 3 unknown */
+	double elapsed_ms;
+};
+
+/* What the user tells diagnose on the command line (NULL/0 = not given). */
+struct diag_overrides {
+	const char *server, *from, *user, *ehlo, *service;
+	const char *const *to;
+	size_t nto;
+	long port;
+	int tls;                      /* -1 = not given, else enum tls_mode */
+	int tls_min, tls_max;         /* 0 = not given */
+	int auth;                     /* -1 = not given, else enum auth_mode */
+	long long size;               /* 0 = not given */
+	enum stage stop_after;        /* STAGE_LAST = not given */
+	bool send, insecure, no_test;
+	const char *cafile;
+	long timeout_ms;
+};
+
+/* Adds the user's overrides to the device record as FACT_USER facts (conflicts with what the
+ * device said are recorded), then derives the test request from the facts. Each value of the
+ * request records its source in dg->settings. Sets dg->test_skipped when no test can run.
+ * password (borrowed; may be NULL) is only used, never read from the device. */
+void diagnose_mirror(struct diagnosis *dg, const struct diag_overrides *o, const char *password);
+
+/* Explains every device event from the knowledge base (vendor codes narrowed to the device's
+ * vendor and family). No I/O. */
+void diagnose_explain_events(struct diagnosis *dg);
+
+/* After the test: compares each event's stage with the test's outcome, applies the rules,
+ * builds the checklist and fills its observed values, and sets dg->status. No I/O. */
+void diagnose_conclude(struct diagnosis *dg, const char *today);
+
+/* The rules, each a small pure function (diagnose/rules.c). */
+void diagnose_rules(struct diagnosis *dg);
+
+void diagnosis_free(struct diagnosis *dg);
+
+#endif

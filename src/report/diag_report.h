@@ -1,0 +1,20 @@
+/* report/diag_report.h — renderers for a finished diagnosis: terminal text, Markdown, JSON
+ * (schema in docs/diagnose.md) and one self-contained HTML file. Pure functions: they never
+ * probe. */
+#ifndef MFP_REPORT_DIAG_REPORT_H
+#define MFP_REPORT_DIAG_REPORT_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diagnose/diagnose.h"
+
+json_t *diag_report_json(const struct diagnosis *dg);
+void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool verbose);
+void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose);
+void diag_report_html(FILE *out, const struct diagnosis *dg);
+
+/* "ok", "warning", "critical", "unknown" */
+const char *diag_status_name(enum mfp_exit s);
+
+#endif
