@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "diagnose/diagnose.h"
+#include "kb/vendor.h"
 #include "smtp/session.h"
 
 static struct diag_overrides no_overrides(void)
@@ -249,5 +250,6 @@ int main(void)
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	kb_unload();
+	kb_vendors_unload();
 	return rc;
 }
