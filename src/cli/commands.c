@@ -9,6 +9,10 @@
 
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_smtp,
+	&cmd_device,
+	&cmd_explain,
+	&cmd_checklist,
+	&cmd_web,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

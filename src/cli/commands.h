@@ -4,5 +4,9 @@
 #include "cli/cli.h"
 
 extern const struct cli_cmd cmd_smtp;
+extern const struct cli_cmd cmd_device;
+extern const struct cli_cmd cmd_explain;
+extern const struct cli_cmd cmd_checklist;
+extern const struct cli_cmd cmd_web;
 
 #endif

@@ -1,0 +1,352 @@
+/* report/explain_report.c — text, Markdown and JSON for `explain`; see explain_report.h. Every
+ * string that came from the input or a profile goes through json_text / text_sanitize /
+ * text_md_escape before it is written. */
+#include "report/explain_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/smtp_report.h"
+#include "util/text.h"
+
+const char *explain_stage_words(enum stage s)
+{
+	switch (s) {
+	case STAGE_CONNECT: return "connecting to the server";
+	case STAGE_BANNER: return "the server's greeting";
+	case STAGE_EHLO: return "EHLO (the device introduces itself)";
+	case STAGE_STARTTLS: return "STARTTLS (switching to encryption)";
+	case STAGE_TLS_HANDSHAKE: return "the TLS handshake (encryption)";
+	case STAGE_EHLO_AFTER_TLS: return "EHLO after encryption started";
+	case STAGE_AUTH: return "login (AUTH)";
+	case STAGE_MAIL_FROM: return "sender address (MAIL FROM)";
+	case STAGE_RCPT_TO: return "recipient address (RCPT TO)";
+	case STAGE_DATA: return "starting the message (DATA)";
+	case STAGE_END_OF_DATA: return "after the message was sent (end of DATA)";
+	case STAGE_QUIT: return "closing the session (QUIT)";
+	case STAGE_DNS: return "looking up the server name (DNS)";
+	case STAGE_NDR: return "a bounce message after the server accepted the mail";
+	case STAGE_DEVICE: return "inside the printer, before any SMTP traffic";
+	case STAGE_UNKNOWN:
+	case STAGE_LAST: break;
+	}
+	return "not known";
+}
+
+const char *explain_class_words(const char *cls)
+{
+	if (!cls)
+		return "not an SMTP reply";
+	if (strcmp(cls, "positive-completion") == 0)
+		return "success (2xx)";
+	if (strcmp(cls, "positive-intermediate") == 0)
+		return "so far so good (3xx): the server waits for more";
+	if (strcmp(cls, "transient") == 0)
+		return "temporary failure (4xx): may work later, but a scanner rarely retries";
+	if (strcmp(cls, "permanent") == 0)
+		return "permanent failure (5xx): fails every time until something is changed";
+	return "not a valid SMTP class";
+}
+
+const char *explain_confidence_words(const char *c)
+{
+	if (!c)
+		return "unknown";
+	if (strcmp(c, "sourced") == 0)
+		return "documented: a source we read says so";
+	if (strcmp(c, "inferred") == 0)
+		return "likely: derived from a documented rule, not seen for this exact case";
+	return "NOT confirmed: no source we could read says so; treat it as a hint";
+}
+
+/* --- JSON --------------------------------------------------------------------------------- */
+
+static json_t *list_json(const struct strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_text(l->v[i]));
+	return a;
+}
+
+static json_t *match_json(const struct explain_match *m)
+{
+	const struct kb_explanation *e = &m->e;
+	json_t *j = json_object();
+	json_object_set_new(j, "kind", json_text(e->kind));
+	json_object_set_new(j, "matched", json_text(e->matched));
+	if (e->code)
+		json_object_set_new(j, "code", json_integer(e->code));
+	if (e->enhanced[0])
+		json_object_set_new(j, "enhanced", json_string(e->enhanced));
+	json_object_set_new(j, "class", e->class_name ? json_text(e->class_name) : json_null());
+	json_object_set_new(j, "stage", json_string(stage_name(e->stage)));
+	json_object_set_new(j, "category", e->category ? json_text(e->category) : json_null());
+	json_object_set_new(j, "title", e->title ? json_text(e->title) : json_null());
+	json_object_set_new(j, "meaning", e->meaning ? json_text(e->meaning) : json_null());
+	json_object_set_new(j, "fix", e->fix ? json_text(e->fix) : json_null());
+	if (e->provider)
+		json_object_set_new(j, "provider", json_text(e->provider));
+	if (e->vendor)
+		json_object_set_new(j, "vendor", json_text(e->vendor));
+	json_object_set_new(j, "sources", list_json(&e->sources));
+	json_object_set_new(j, "confidence", e->confidence ? json_text(e->confidence) : json_null());
+	json_object_set_new(j, "failure", json_boolean(m->failure));
+	if (m->line)
+		json_object_set_new(j, "line", json_integer(m->line));
+	if (m->observed != STAGE_UNKNOWN)
+		json_object_set_new(j, "observed_stage", json_string(stage_name(m->observed)));
+	if (e->vendor) {
+		json_object_set_new(j, "vendor_code", json_text(m->code));
+		json_object_set_new(j, "shown_as", m->shown_as ? json_text(m->shown_as) : json_null());
+		json_object_set_new(j, "fixes", list_json(&m->fixes));
+		json_object_set_new(j, "families", list_json(&m->families));
+		json_t *reps = json_array();
+		for (size_t i = 0; i < m->replies.n; i++)
+			json_array_append_new(reps, json_pack("{s:o, s:o}", "reply", json_text(m->replies.v[i]), "meaning",
+							      i < m->reply_notes.n && *m->reply_notes.v[i]
+								      ? json_text(m->reply_notes.v[i]) : json_null()));
+		json_object_set_new(j, "replies", reps);
+		json_object_set_new(j, "reveal", m->reveal ? json_text(m->reveal) : json_null());
+	}
+	if (m->also.n)
+		json_object_set_new(j, "also_matches", list_json(&m->also));
+	if (m->provider_uses.n)
+		json_object_set_new(j, "provider_uses", list_json(&m->provider_uses));
+	return j;
+}
+
+json_t *explain_report_json(const struct explain_result *r)
+{
+	json_t *matches = json_array();
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(matches, match_json(&r->v[i]));
+	json_t *ff = json_null();
+	if (r->first_failure >= 0) {
+		const struct explain_match *m = &r->v[r->first_failure];
+		ff = json_pack("{s:I, s:o, s:s, s:o}", "index", (json_int_t)r->first_failure, "matched", json_text(m->e.matched),
+			       "stage", stage_name(m->e.stage), "meaning", m->e.meaning ? json_text(m->e.meaning) : json_null());
+		if (m->line)
+			json_object_set_new(ff, "line", json_integer(m->line));
+	}
+	return json_pack("{s:o, s:s, s:o, s:o, s:b, s:o}", "input", json_text(r->input), "input_kind",
+			 explain_input_name(r->kind), "matches", matches, "first_failure", ff, "ambiguous", r->ambiguous,
+			 "notes", list_json(&r->notes));
+}
+
+/* --- text --------------------------------------------------------------------------------- */
+
+struct style {
+	const char *bold, *red, *green, *yellow, *off;
+};
+
+static void field(FILE *out, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	char *v = text_sanitize(value, 4000, 0);
+	fprintf(out, "  %-16s %s\n", label, v);
+	free(v);
+}
+
+static const char *headline_of(const struct explain_match *m, char *buf, size_t n)
+{
+	const struct kb_explanation *e = &m->e;
+	if (e->vendor)
+		snprintf(buf, n, "%s error code %s", e->vendor, m->code ? m->code : "?");
+	else if (strcmp(e->kind, "enhanced-code") == 0)
+		snprintf(buf, n, "Enhanced status code %s", e->matched ? e->matched : "");
+	else if (strcmp(e->kind, "basic-code") == 0)
+		snprintf(buf, n, "SMTP reply code %d", e->code);
+	else
+		snprintf(buf, n, "SMTP reply: %.300s", e->matched ? e->matched : "");
+	return buf;
+}
+
+static void text_match(FILE *out, const struct explain_result *r, size_t idx, const struct style *st)
+{
+	const struct explain_match *m = &r->v[idx];
+	const struct kb_explanation *e = &m->e;
+	char head[400];
+	char *h = text_sanitize(headline_of(m, head, sizeof(head)), 400, 0);
+	fprintf(out, "%s%s[%zu]%s %s%s%s", st->bold, m->failure ? st->red : st->green, idx + 1, st->off, st->bold, h, st->off);
+	if (m->line)
+		fprintf(out, "  (line %d)", m->line);
+	fputc('\n', out);
+	free(h);
+	if (e->class_name || !e->vendor)
+		field(out, "Result:", explain_class_words(e->class_name));
+	if (e->provider) {
+		char *p = xasprintf("%s's own wording (pattern %s), checked before the generic meaning", e->provider,
+				    e->title ? e->title : "?");
+		field(out, "Recognised as:", p);
+		free(p);
+	} else if (e->title && !e->vendor)
+		field(out, "Registry name:", e->title);
+	if (m->shown_as)
+		field(out, "Shown as:", m->shown_as);
+	field(out, "What it means:", e->meaning);
+	char *stage = xasprintf("%s%s%s", explain_stage_words(e->stage), e->category ? "; kind of problem: " : "",
+				e->category ? e->category : "");
+	field(out, "When:", stage);
+	free(stage);
+	if (m->fixes.n) {
+		fprintf(out, "  %-16s\n", "What to change:");
+		for (size_t i = 0; i < m->fixes.n; i++) {
+			char *f = text_sanitize(m->fixes.v[i], 2000, 0);
+			fprintf(out, "    %zu. %s\n", i + 1, f);
+			free(f);
+		}
+	} else
+		field(out, "What to change:", e->fix);
+	bool unsure = e->confidence && strcmp(e->confidence, "sourced") != 0;
+	fprintf(out, "  %-16s %s%s%s\n", "How sure:", unsure ? st->yellow : "", explain_confidence_words(e->confidence),
+		unsure ? st->off : "");
+	if (m->reveal && unsure)
+		field(out, "To find out:", m->reveal);
+	for (size_t i = 0; i < m->replies.n; i++) {
+		char *line = xasprintf("%s%s%s", m->replies.v[i], i < m->reply_notes.n && *m->reply_notes.v[i] ? " — " : "",
+				       i < m->reply_notes.n ? m->reply_notes.v[i] : "");
+		field(out, i ? "" : "Typical replies:", line);
+		free(line);
+	}
+	if (m->families.n) {
+		struct buf b = {0};
+		for (size_t i = 0; i < m->families.n; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", m->families.v[i]);
+		field(out, "Model families:", buf_str(&b));
+		buf_free(&b);
+	}
+	for (size_t i = 0; i < m->provider_uses.n; i++)
+		field(out, i ? "" : "Provider uses:", m->provider_uses.v[i]);
+	for (size_t i = 0; i < m->also.n; i++)
+		field(out, i ? "" : "Same text at:", m->also.v[i]);
+	for (size_t i = 0; i < e->sources.n; i++)
+		field(out, i ? "" : "Sources:", e->sources.v[i]);
+	if (!e->sources.n)
+		field(out, "Sources:", "none");
+	fputc('\n', out);
+}
+
+void explain_report_text(FILE *out, const struct explain_result *r, bool colour)
+{
+	struct style st = colour ? (struct style){"\033[1m", "\033[31m", "\033[32m", "\033[33m", "\033[0m"}
+				 : (struct style){"", "", "", "", ""};
+	for (size_t i = 0; i < r->n; i++)
+		text_match(out, r, i, &st);
+	if (r->first_failure >= 0 && (r->kind == EXPLAIN_IN_TRANSCRIPT || r->n > 1)) {
+		const struct explain_match *m = &r->v[r->first_failure];
+		char head[400];
+		char *h = text_sanitize(headline_of(m, head, sizeof(head)), 400, 0);
+		fprintf(out, "%sFirst failure:%s [%ld] %s, at %s.\n", st.bold, st.off, r->first_failure + 1, h,
+			explain_stage_words(m->e.stage));
+		free(h);
+	} else if (r->kind == EXPLAIN_IN_TRANSCRIPT && r->n)
+		fprintf(out, "%sNo failure%s among the replies found.\n", st.bold, st.off);
+	for (size_t i = 0; i < r->notes.n; i++) {
+		char *n = text_sanitize(r->notes.v[i], 2000, 0);
+		fprintf(out, "Note: %s\n", n);
+		free(n);
+	}
+}
+
+/* --- Markdown ----------------------------------------------------------------------------- */
+
+static void md_field(struct buf *b, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	buf_printf(b, "- **%s** ", label);
+	text_md_escape(b, value);
+	buf_putc(b, '\n');
+}
+
+static void md_match(struct buf *b, const struct explain_result *r, size_t idx)
+{
+	const struct explain_match *m = &r->v[idx];
+	const struct kb_explanation *e = &m->e;
+	char head[400];
+	buf_printf(b, "### %zu. ", idx + 1);
+	text_md_escape(b, headline_of(m, head, sizeof(head)));
+	if (m->line)
+		buf_printf(b, " (line %d)", m->line);
+	buf_puts(b, "\n\n");
+	if (e->class_name || !e->vendor)
+		md_field(b, "Result:", explain_class_words(e->class_name));
+	if (e->provider) {
+		char *p = xasprintf("%s's own wording (pattern %s)", e->provider, e->title ? e->title : "?");
+		md_field(b, "Recognised as:", p);
+		free(p);
+	}
+	md_field(b, "Shown as:", m->shown_as);
+	md_field(b, "What it means:", e->meaning);
+	char *stage = xasprintf("%s%s%s", explain_stage_words(e->stage), e->category ? "; kind of problem: " : "",
+				e->category ? e->category : "");
+	md_field(b, "When:", stage);
+	free(stage);
+	if (m->fixes.n) {
+		buf_puts(b, "- **What to change:**\n");
+		for (size_t i = 0; i < m->fixes.n; i++) {
+			buf_printf(b, "  %zu. ", i + 1);
+			text_md_escape(b, m->fixes.v[i]);
+			buf_putc(b, '\n');
+		}
+	} else
+		md_field(b, "What to change:", e->fix);
+	md_field(b, "How sure:", explain_confidence_words(e->confidence));
+	if (m->reveal && e->confidence && strcmp(e->confidence, "sourced") != 0) {
+		char *rv = text_sanitize(m->reveal, 2000, 0);
+		buf_puts(b, "- **To find out:**\n\n  ```\n  ");
+		for (const char *p = rv; *p; p++)
+			buf_putc(b, *p == '`' ? '\'' : *p);
+		buf_puts(b, "\n  ```\n");
+		free(rv);
+	}
+	for (size_t i = 0; i < m->replies.n; i++) {
+		buf_puts(b, i ? "  - " : "- **Typical replies:**\n  - ");
+		text_md_escape(b, m->replies.v[i]);
+		if (i < m->reply_notes.n && *m->reply_notes.v[i]) {
+			buf_puts(b, " — ");
+			text_md_escape(b, m->reply_notes.v[i]);
+		}
+		buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < m->provider_uses.n; i++) {
+		buf_puts(b, i ? "  - " : "- **Provider uses:**\n  - ");
+		text_md_escape(b, m->provider_uses.v[i]);
+		buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < m->also.n; i++) {
+		buf_puts(b, i ? "  - " : "- **Same text at:**\n  - ");
+		text_md_escape(b, m->also.v[i]);
+		buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < e->sources.n; i++) {
+		buf_puts(b, i ? "  - " : "- **Sources:**\n  - ");
+		text_md_escape(b, e->sources.v[i]);
+		buf_putc(b, '\n');
+	}
+	buf_putc(b, '\n');
+}
+
+void explain_report_md(FILE *out, const struct explain_result *r)
+{
+	struct buf b = {0};
+	buf_puts(&b, "## mfpdoctor explain\n\n");
+	for (size_t i = 0; i < r->n; i++)
+		md_match(&b, r, i);
+	if (r->first_failure >= 0 && (r->kind == EXPLAIN_IN_TRANSCRIPT || r->n > 1)) {
+		char head[400];
+		const struct explain_match *m = &r->v[r->first_failure];
+		buf_printf(&b, "**First failure:** item %ld, ", r->first_failure + 1);
+		text_md_escape(&b, headline_of(m, head, sizeof(head)));
+		buf_printf(&b, ", at %s.\n\n", explain_stage_words(m->e.stage));
+	}
+	for (size_t i = 0; i < r->notes.n; i++) {
+		buf_puts(&b, "> ");
+		text_md_escape(&b, r->notes.v[i]);
+		buf_puts(&b, "\n>\n");
+	}
+	fputs(buf_str(&b), out);
+	buf_free(&b);
+}
