@@ -141,8 +141,17 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		return 0;
 	case O_SIZE: return parse_size(v, &q->size, err, errsz);
 	case O_STOP_AFTER: {
-		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO};
-		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt", err, errsz)) < 0)
+		/* stage names are accepted too (explain's "reveal" commands use them) */
+		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM,
+						 STAGE_RCPT_TO, STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE,
+						 STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_MAIL_FROM, STAGE_RCPT_TO};
+		if (strcmp(v, "data") == 0 || strcmp(v, "end-of-data") == 0 || strcmp(v, "quit") == 0) {
+			snprintf(err, errsz, "--stop-after %s: the stages after rcpt deliver a message; use --send instead", v);
+			return -1;
+		}
+		if ((i = cli_parse_choice("stop-after", v,
+					  "connect|tls|auth|mail|rcpt|banner|ehlo|starttls|tls-handshake|ehlo-after-tls|mail-from|rcpt-to",
+					  err, errsz)) < 0)
 			return -1;
 		q->stop_after = map[i];
 		return 0;

@@ -31,6 +31,8 @@
 #   * Readiness: start returns only when every listener accepts connections AND
 #     sends its 220 banner (20 s budget, otherwise it fails loudly, prints the
 #     log and stops the instance).
+#   * MTA_WATCH_PID=<pid> mta.sh start ...: a small watcher stops the instance
+#     by itself when process <pid> disappears (simworld.py sets it to its own pid).
 #   * stop: "postfix stop", then waits; any process still carrying this
 #     instance's MAIL_CONFIG is sent TERM and then KILL (by PID, only ours).
 #   * Files in DIR: port plain_port smtps_port user password ca.pem instance
@@ -76,8 +78,13 @@ our_pids() { # every process whose environment says MAIL_CONFIG=<our etc>
 }
 
 do_stop() {
-    local root pids i
+    local root pids i wpid
     root=$(instance_root)
+    wpid=$(cat "$DIR/watcher.pid" 2>/dev/null)
+    if [ -n "$wpid" ] && [ "$wpid" != "$PPID" ] && [ "$wpid" != "$$" ]; then
+        kill "$wpid" 2>/dev/null || true
+    fi
+    rm -f "$DIR/watcher.pid"
     if [ -f "$root/etc/main.cf" ] && [ -n "$(master_pid)" ]; then
         postfix -c "$root/etc" stop >/dev/null 2>&1 || true
         for i in $(seq 100); do [ -z "$(master_pid)" ] && break; sleep 0.1; done
@@ -259,6 +266,18 @@ log_level: 2
 EOF
 }
 
+start_watcher() {
+    # MTA_WATCH_PID=<pid>: stop this instance automatically once <pid> is gone
+    # (simworld.py passes its own pid, so a killed test run leaves no Postfix behind).
+    # The watcher is killed by "stop" (DIR/watcher.pid).
+    [ -n "${MTA_WATCH_PID:-}" ] || return 0
+    setsid bash -c '
+        while kill -0 "$1" 2>/dev/null && [ -e "$2/port" ]; do sleep 1; done
+        [ -e "$2/port" ] && exec "$3" stop "$2"
+    ' mta-watcher "$MTA_WATCH_PID" "$DIR" "$HERE/mta.sh" </dev/null >/dev/null 2>&1 &
+    echo $! >"$DIR/watcher.pid"
+}
+
 do_start() {
     local certdir=${1:-} root tried ports port plain smtps pw
     [ "$(id -u)" = 0 ] || die "must run as root (Postfix master needs root)"
@@ -317,6 +336,7 @@ do_start() {
             echo "$port" >"$DIR/port"
             echo "$plain" >"$DIR/plain_port"
             echo "$smtps" >"$DIR/smtps_port"
+            start_watcher
             echo "port=$port plain_port=$plain smtps_port=$smtps"
             return 0
         fi

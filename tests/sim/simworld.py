@@ -318,6 +318,7 @@ class RealMTA:
     def start(self):
         os.makedirs(self.dir, exist_ok=True)
         env = dict(os.environ)
+        env["MTA_WATCH_PID"] = str(os.getpid())   # Postfix stops itself if we die
         if self._password is not None:
             pf = os.path.join(self.dir, "password.in")
             fd = os.open(pf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -422,7 +423,8 @@ def swaks_failure_lines(output):
     while i >= 0 and not (tr[i][0] == "recv" and tr[i][2]):
         i -= 1
     while i >= 0 and tr[i][0] == "recv" and tr[i][2]:
-        lines.insert(0, tr[i][3])
+        if re.match(r"^\d{3}([ -]|$)", tr[i][3]):    # skip swaks notes like "Timeout (3 secs) ..."
+            lines.insert(0, tr[i][3])
         i -= 1
     return lines
 

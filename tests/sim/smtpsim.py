@@ -50,6 +50,7 @@ import signal
 import ssl
 import sys
 import time
+import warnings
 
 HOST = "127.0.0.1"          # loopback only, by design; there is no option to change it
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,6 +59,7 @@ DEFAULT_PERSONAS = os.path.join(HERE, "personas.json")
 STAGES = ["banner", "ehlo", "helo", "starttls", "tls-established", "ehlo-after-tls",
           "auth", "mail-from", "rcpt-to", "data", "end-of-data", "quit"]
 
+warnings.filterwarnings("ignore", category=DeprecationWarning, module="ssl")
 TLS_VERSIONS = {
     "1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1,
     "1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3,
@@ -142,7 +144,7 @@ def deep_merge(base, over):
     for k, v in over.items():
         if k in ("extends", "abstract"):
             continue
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and k != "when":
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and k not in ("when", "expect"):
             out[k] = deep_merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
@@ -260,6 +262,15 @@ def render(text, ctx):
     return _TEMPLATE.sub(lambda m: str(ctx[m.group(1)]) if m.group(1) in ctx else m.group(0), text)
 
 
+def redact(line):
+    """Command line as logged: AUTH initial responses are never written to the log."""
+    verb, _, arg = line.partition(" ")
+    if verb.upper() != "AUTH":
+        return line
+    parts = arg.split()
+    return "%s %s%s" % (verb, parts[0] if parts else "", " [payload redacted]" if len(parts) > 1 else "")
+
+
 def b64d(s):
     s = s.strip()
     if s == "=":
@@ -295,10 +306,12 @@ class Sim:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         if p.get("tls_ciphers"):
             ctx.set_ciphers(p["tls_ciphers"])   # before versions: SECLEVEL affects them
-        if "tls_min" in p:
-            ctx.minimum_version = TLS_VERSIONS[p["tls_min"]]
-        if "tls_max" in p:
-            ctx.maximum_version = TLS_VERSIONS[p["tls_max"]]
+        with warnings.catch_warnings():     # TLSv1/TLSv1_1 are deprecated -- on purpose here
+            warnings.simplefilter("ignore", DeprecationWarning)
+            if "tls_min" in p:
+                ctx.minimum_version = TLS_VERSIONS[p["tls_min"]]
+            if "tls_max" in p:
+                ctx.maximum_version = TLS_VERSIONS[p["tls_max"]]
         ctx.load_cert_chain(os.path.join(self.certdir, cert + ".pem"),
                             os.path.join(self.certdir, cert + ".key"))
         return ctx
@@ -440,7 +453,7 @@ class Session:
         return self.replies[key]
 
     @staticmethod
-    def code_ok(reply, ctx_render=None):
+    def code_ok(reply):
         lines = reply["raw"] if isinstance(reply, dict) else _as_lines(reply)
         first = lines if isinstance(lines, str) else (lines[0] if lines else "")
         return first[:1] in ("2", "3")
@@ -613,7 +626,7 @@ class Session:
             self.log("*", "silent persona: never sending a banner")
             while True:
                 line = await self.readline(limit=1 << 20)
-                self.log("C", line if line is not None else "<overlong line>")
+                self.log("C", redact(line) if line is not None else "<overlong line>")
         rl = self.rule("banner")
         if rl:
             if self.apply_rule(rl):
@@ -634,11 +647,7 @@ class Session:
             verb, _, arg = line.partition(" ")
             verb = verb.upper()
             arg = arg.strip()
-            if verb == "AUTH":
-                mech = arg.split(" ", 1)[0] if arg else ""
-                self.log("C", "AUTH %s%s" % (mech, " [payload redacted]" if " " in arg else ""))
-            else:
-                self.log("C", line)
+            self.log("C", redact(line))
             if not self.session_ok and verb != "QUIT":
                 self.send(self.r("rejected_session"))
                 continue
@@ -671,7 +680,6 @@ class Session:
             self.send(self.r("ehlo_syntax"))
             return False
         self.greeted = True
-        self.ehlo_name = arg
         self.reset_txn()
         self.send(self.ehlo_lines(), arg=arg)
         return False

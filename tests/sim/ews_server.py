@@ -1,0 +1,440 @@
+#!/usr/bin/python3
+"""ews_server.py — a fixture embedded web server (EWS) that behaves like one printer family.
+
+Standard library only (http.server + ssl). One process simulates one family (--family, see
+FAMILIES below): its root page and Server header, its login (form with cookies and CSRF token,
+GET login, HTTP Basic or Digest), session cookies that expire (--expire-after N pages), its
+settings and log pages from tests/fixtures/web/<dir>/ (a "changed firmware" variant with
+--variant changed, a localised one with --variant de), HTTPS with a certificate given on the
+command line, and limit tests (--huge PATH serves 3 MiB, --slow PATH answers after --slow-s).
+
+Read-only proof: any request other than GET, or a POST other than the family's login form,
+is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
+shutdown (SIGTERM or GET /__shutdown). Prints "READY <port>" on stdout once listening.
+
+Usage: ews_server.py --family F [--port 0] [--tls CERT KEY] [--user U] [--password P] ...
+"""
+import argparse
+import base64
+import hashlib
+import http.server
+import json
+import os
+import re
+import secrets
+import signal
+import socketserver
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "web")
+
+# Per family: directory of fixtures, Server header, root page, login description and pages.
+#   login kinds: form (POST or GET submit), basic, digest, none
+#   pages: path -> fixture file (relative to the family directory); "auth": paths needing login
+FAMILIES = {
+    "xerox-workcentre": {
+        "dir": "xerox", "server": "Xerox_MicroServer/Xerox11", "root": "wc_index.html",
+        "login": {"kind": "form", "method": "POST", "page": "/header.php?tab=status", "page_file": "wc_header.html",
+                  "action": "/userpost/xerox.set", "user_field": "webUsername", "pass_field": "webPassword",
+                  "ok_redirect": "/properties/authentication/luidLogin.php", "fail_redirect": "/login.php?invalid=t",
+                  "login_redirect": "/login.php", "cookie": "PHPSESSID"},
+        "pages": {"/properties/protocols/smtp.dhtml": "wc_smtp.dhtml", "/properties/maintenance/joblog.php": "wc_joblog.html",
+                  "/properties/authentication/luidLogin.php": "wc_loggedin.html", "/login.php": "wc_login.html"},
+        "public": ["/login.php"],
+    },
+    "xerox-altalink": {
+        "dir": "xerox", "server": "Xerox EWS", "root": "al_index.html",
+        "login": {"kind": "form", "method": "GET", "action": "/LOGIN.cmd", "user_field": "NAME", "pass_field": "PSW", "b64": True,
+                  "ok_body": '{"result":"0","errorCode":"0","koDefault":"0","snmpDefault":"0","globalIP":"0","passwordChangeRequired":"0"}',
+                  "fail_body": '{"result":"1","errorCode":"2"}', "login_redirect": "/login.html", "cookie": "sessionId"},
+        "pages": {"/webui/json/email/smtp": "al_smtp.json", "/login.html": "al_login.html"},
+        "public": ["/login.html"],
+    },
+    "hp-ledm": {
+        "dir": "hp", "server": "HP HTTP Server; HP LaserJet Pro MFP M428fdw - W1A30A; Serial Number: PHBBB12345",
+        "root": "ledm_index.html", "login": {"kind": "none"},
+        "pages": {"/DevMgmt/ProductConfigDyn.xml": "ProductConfigDyn.xml", "/DevMgmt/EmailConfigDyn.xml": "EmailConfigDyn.xml",
+                  "/DevMgmt/ProductLogsDyn.xml": "ProductLogsDyn.xml"},
+    },
+    "hp-futuresmart": {
+        "dir": "hp", "server": "Embedded Web Server", "root": "fs_index.html",
+        "login": {"kind": "form", "method": "POST", "page": "/hp/device/SignIn/Index", "page_file": "fs_signin.html",
+                  "action": "/hp/device/SignIn/Index", "user_field": None, "pass_field": "PasswordTextBox",
+                  "token_field": "CSRFToken", "ok_redirect": "/hp/device/DeviceStatus/Index", "fail_file": "fs_signin_failed.html",
+                  "login_redirect": "/hp/device/SignIn/Index", "cookie": "sessionId"},
+        "pages": {"/hp/device/EmailSetup/Index": "fs_email.html", "/hp/device/EventLog/Index": "fs_eventlog.html",
+                  "/hp/device/DeviceStatus/Index": "fs_index.html"},
+    },
+    "kyocera": {
+        "dir": "kyocera", "user": "Admin", "server": "KM-MFP-http/V0.0.1", "root": "index.html",
+        "login": {"kind": "form", "method": "POST", "action": "/startwlm/login.cgi", "user_field": "arg01_UserName",
+                  "pass_field": "arg02_Password", "ok_file": "start_wlm.html", "fail_file": "login_error.html",
+                  "cookie": "rtl", "extra_cookie": ("level", "1"), "stub_file": "model_stub.htm", "need_referer": True},
+        "pages": {"/js/jssrc/model/funcset/email/FuncSet_Email_EmailSet.model.htm": "FuncSet_Email_EmailSet.model.htm",
+                  "/js/jssrc/model/jobstatus/JobLog_Send.model.htm": "JobLog_Send.model.htm"},
+    },
+    "brother": {
+        "dir": "brother", "server": "debut/1.30", "root": "status.html",
+        "login": {"kind": "form", "method": "POST", "page": "/general/status.html", "page_file": "status.html",
+                  "action": "/general/status.html", "user_field": None, "pass_field": "B1a1", "token_field": "CSRFToken",
+                  "ok_file": "status_loggedin.html", "fail_file": "status_failed.html", "login_redirect": "/general/status.html",
+                  "cookie": "AuthCookie"},
+        "pages": {"/net/net/smtp.html": "smtp.html", "/general/eventlog.html": "eventlog.html"},
+    },
+    "ricoh": {
+        "dir": "ricoh", "server": "Web-Server/3.0", "root": "index.html",
+        "login": {"kind": "form", "method": "POST", "page": "/web/guest/en/websys/webArch/authForm.cgi", "page_file": "authForm.html",
+                  "action": "/web/guest/en/websys/webArch/login.cgi", "user_field": "userid", "pass_field": "password",
+                  "b64": True, "token_field": "wimToken", "ok_redirect": "/web/guest/en/websys/webArch/mainFrame.cgi",
+                  "fail_file": "authForm_failed.html", "login_redirect": "/web/guest/en/websys/webArch/authForm.cgi",
+                  "cookie": "wimsesid", "logout": "/web/guest/en/websys/webArch/logout.cgi"},
+        "pages": {"/web/guest/en/websys/webArch/topPage.cgi": "topPage.html", "/web/entry/en/websys/netw/getSmtp.cgi": "getSmtp.html",
+                  "/web/entry/en/websys/status/getSendLog.cgi": "getSendLog.html",
+                  "/web/guest/en/websys/webArch/mainFrame.cgi": "mainFrame.html"},
+        "public": ["/web/guest/en/websys/webArch/topPage.cgi", "/web/guest/en/websys/webArch/mainFrame.cgi"],
+    },
+    "canon": {
+        "dir": "canon", "user": "7654321", "server": "CANON HTTP Server", "root": "index.html",
+        "login": {"kind": "form", "method": "POST", "action": "/login", "user_field": "deptid", "pass_field": "password",
+                  "ok_redirect": "/rps/nativetop.cgi", "fail_file": "login_failed.html", "login_redirect": "/",
+                  "cookie": "sessionid"},
+        "pages": {"/rps/cesmtp.cgi": "cesmtp.html", "/rps/jlsend.cgi": "jlsend.html", "/rps/nativetop.cgi": "nativetop.html"},
+    },
+    "konica-minolta": {
+        "dir": "konica-minolta", "server": "Apache", "root": "index.html",
+        "login": {"kind": "form", "method": "GET", "page": "/wcd/index.html", "page_file": "wcd_index.html",
+                  "action": "/wcd/login.cgi", "user_field": None, "pass_field": "password",
+                  "ok_body": '<html><script>document.cookie="adm=AS_COU";</script></html>',
+                  "fail_body": '<?xml version="1.0"?><MFP><Item Code="Err_2">CommonLoginError</Item></MFP>',
+                  "login_redirect": "/wcd/index.html", "cookie": "ID", "logout": "/wcd/a_user.cgi"},
+        "pages": {"/wcd/system_network.xml": "system_network.xml", "/wcd/job_history.xml": "job_history.xml"},
+    },
+    "sharp": {
+        "dir": "sharp", "server": "Rapid Logic/1.1", "root": "index.html",
+        "login": {"kind": "form", "method": "POST", "page": "/login.html?/nw_email.html", "page_file": "login.html",
+                  "action": "/login.html?/nw_email.html", "user_field": None, "pass_field": "ggt_textbox(10003)",
+                  "token_field": "token2", "ok_redirect": "/nw_email.html", "fail_file": "login.html",
+                  "login_redirect": "/login.html?/nw_email.html", "cookie": "MFPSESSIONID"},
+        "pages": {"/nw_email.html": "nw_email.html", "/jobLog_send.html": "jobLog_send.html"},
+    },
+    "lexmark": {
+        "dir": "lexmark", "server": "Lexmark_Web_Server", "root": "index.html",
+        "login": {"kind": "basic", "realm": "Secure Settings"},
+        "pages": {"/cgi-bin/dynamic/printer/config/reports/deviceinfo.html": "deviceinfo.html",
+                  "/cgi-bin/dynamic/printer/config/secure/emailsetup.html": "emailsetup.html"},
+        "public": ["/cgi-bin/dynamic/printer/config/reports/deviceinfo.html"],
+    },
+    "lexmark-digest": {  # same pages behind HTTP Digest (tested with an overlay profile)
+        "dir": "lexmark", "server": "Lexmark_Web_Server", "root": "index.html",
+        "login": {"kind": "digest", "realm": "Secure Settings"},
+        "pages": {"/cgi-bin/dynamic/printer/config/reports/deviceinfo.html": "deviceinfo.html",
+                  "/cgi-bin/dynamic/printer/config/secure/emailsetup.html": "emailsetup.html"},
+        "public": ["/cgi-bin/dynamic/printer/config/reports/deviceinfo.html"],
+    },
+    "epson": {
+        "dir": "epson", "server": "EPSON_Linux UPnP/1.0 Epson UPnP SDK/1.0", "root": "index.html",
+        "login": {"kind": "form", "method": "POST", "page": "/PRESENTATION/ADVANCED/PASSWORD/TOP", "page_file": "password_top.html",
+                  "action": "/PRESENTATION/ADVANCED/PASSWORD/SET", "user_field": None, "pass_field": "INPUTT_PASSWORD",
+                  "token_field": "INPUTT_SETUPTOKEN", "ok_redirect": "/PRESENTATION/ADVANCED/COMMON/TOP",
+                  "fail_file": "password_failed.html", "login_redirect": "/PRESENTATION/ADVANCED/PASSWORD/TOP", "cookie": "EPSON_COOKIE_SESSION"},
+        "pages": {"/PRESENTATION/ADVANCED/NWS_EMAIL_SERVER/TOP": "email_server.html",
+                  "/PRESENTATION/ADVANCED/COMMON/TOP": "common_top.html"},
+    },
+}
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.fam = FAMILIES[args.family]
+        if args.user is None:
+            args.user = self.fam.get("user", "admin")
+        self.lock = threading.Lock()
+        self.violations = []
+        self.sessions = {}       # cookie value -> pages served
+        self.tokens = set()
+        self.logins = 0
+        self.nonces = set()
+        self.requests = []
+
+
+def fixture(st, name):
+    d = os.path.join(FIXTURES, st.fam["dir"])
+    for variant in (st.args.variant,):
+        if variant:
+            base, ext = os.path.splitext(name)
+            p = os.path.join(d, "%s.%s%s" % (base, variant, ext))
+            if os.path.exists(p):
+                return open(p, "rb").read()
+    return open(os.path.join(d, name), "rb").read()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "x"
+    sys_version = ""
+
+    def log_message(self, fmt, *a):
+        if self.server.st.args.verbose:
+            sys.stderr.write("ews: " + fmt % a + "\n")
+
+    # --- helpers ---
+    @property
+    def st(self):
+        return self.server.st
+
+    def cookies(self):
+        out = {}
+        for part in self.headers.get("Cookie", "").split(";"):
+            if "=" in part:
+                k, v = part.strip().split("=", 1)
+                out[k] = v
+        return out
+
+    def send(self, status, body=b"", ctype="text/html; charset=utf-8", headers=()):
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Server", self.st.fam["server"])
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, where, headers=()):
+        self.send(302, "", headers=[("Location", where)] + list(headers))
+
+    def violation(self, why):
+        with self.st.lock:
+            self.st.violations.append("%s %s: %s" % (self.command, self.path, why))
+        self.send(405, "not allowed in this simulation")
+
+    def ctype_for(self, name):
+        if name.endswith(".xml"):
+            return "text/xml; charset=utf-8"
+        if name.endswith(".json"):
+            return "application/json"
+        if self.st.args.variant == "sjis" and name.endswith(".html"):
+            return "text/html"
+        return "text/html; charset=utf-8"
+
+    def render(self, name):
+        body = fixture(self.st, name)
+        if b"{{TOKEN}}" in body:
+            tok = secrets.token_hex(12)
+            with self.st.lock:
+                self.st.tokens.add(tok)
+            body = body.replace(b"{{TOKEN}}", tok.encode())
+        return body
+
+    def session_ok(self):
+        lg = self.st.fam["login"]
+        c = self.cookies().get(lg.get("cookie", ""), "")
+        with self.st.lock:
+            if c not in self.st.sessions:
+                return False
+            self.st.sessions[c] += 1
+            if self.st.args.expire_after and self.st.sessions[c] > self.st.args.expire_after:
+                del self.st.sessions[c]
+                return False
+            return True
+
+    def new_session(self):
+        lg = self.st.fam["login"]
+        v = secrets.token_hex(8)
+        with self.st.lock:
+            self.st.sessions[v] = 0
+            self.st.logins += 1
+        hdrs = [("Set-Cookie", "%s=%s; Path=/; HttpOnly" % (lg["cookie"], v))]
+        if lg.get("extra_cookie"):
+            hdrs.append(("Set-Cookie", "%s=%s; Path=/" % lg["extra_cookie"]))
+        return hdrs
+
+    def http_auth_ok(self):
+        lg = self.st.fam["login"]
+        a = self.headers.get("Authorization", "")
+        if lg["kind"] == "basic":
+            if not a.startswith("Basic "):
+                return False
+            try:
+                u, p = base64.b64decode(a[6:]).decode().split(":", 1)
+            except Exception:
+                return False
+            return u == self.st.args.user and p == self.st.args.password
+        if lg["kind"] == "digest":
+            if not a.startswith("Digest "):
+                return False
+            f = dict(re.findall(r'(\w+)="?([^",]*)"?', a[7:]))
+            if f.get("nonce") not in self.st.nonces or f.get("username") != self.st.args.user:
+                return False
+            ha1 = hashlib.md5(("%s:%s:%s" % (self.st.args.user, lg["realm"], self.st.args.password)).encode()).hexdigest()
+            ha2 = hashlib.md5(("%s:%s" % (self.command, f.get("uri", ""))).encode()).hexdigest()
+            if f.get("qop"):
+                resp = hashlib.md5(("%s:%s:%s:%s:%s:%s" % (ha1, f["nonce"], f.get("nc", ""), f.get("cnonce", ""), f["qop"], ha2)).encode()).hexdigest()
+            else:
+                resp = hashlib.md5(("%s:%s:%s" % (ha1, f["nonce"], ha2)).encode()).hexdigest()
+            return resp == f.get("response")
+        return True
+
+    def challenge(self):
+        lg = self.st.fam["login"]
+        if lg["kind"] == "basic":
+            h = 'Basic realm="%s"' % lg["realm"]
+        else:
+            n = secrets.token_hex(16)
+            with self.st.lock:
+                self.st.nonces.add(n)
+            h = 'Digest realm="%s", qop="auth", nonce="%s", algorithm=MD5' % (lg["realm"], n)
+        self.send(401, "<html><title>401 Unauthorized</title></html>", headers=[("WWW-Authenticate", h)])
+
+    # --- login ---
+    def do_login(self, fields):
+        lg = self.st.fam["login"]
+        pw = fields.get(lg["pass_field"], "")
+        user = fields.get(lg["user_field"], "") if lg.get("user_field") else self.st.args.user
+        if lg.get("b64"):
+            try:
+                pw = base64.b64decode(pw).decode()
+                user = base64.b64decode(user).decode() if lg.get("user_field") else user
+            except Exception:
+                pw = None
+        if lg.get("token_field"):
+            tok = fields.get(lg["token_field"], "")
+            with self.st.lock:
+                ok_tok = tok in self.st.tokens
+                self.st.tokens.discard(tok)  # one-shot
+            if not ok_tok:
+                with self.st.lock:
+                    self.st.violations.append("login without a valid CSRF token (%r)" % tok)
+                return self.send(403, "<html><title>Forbidden</title><body>invalid token</body></html>")
+        if lg.get("need_referer") and not self.headers.get("Referer"):
+            return self.send(500, "<html>Internal Server Error</html>")
+        if pw == self.st.args.password and user == self.st.args.user:
+            hdrs = self.new_session()
+            if lg.get("ok_redirect"):
+                return self.redirect(lg["ok_redirect"], hdrs)
+            if lg.get("ok_file"):
+                return self.send(200, self.render(lg["ok_file"]), headers=hdrs)
+            return self.send(200, lg["ok_body"], ctype="application/json" if lg["ok_body"].startswith("{") else "text/html", headers=hdrs)
+        if lg.get("fail_redirect"):
+            return self.redirect(lg["fail_redirect"])
+        if lg.get("fail_file"):
+            return self.send(200, self.render(lg["fail_file"]))
+        return self.send(200, lg["fail_body"], ctype="application/json" if lg["fail_body"].startswith("{") else "text/xml")
+
+    # --- verbs ---
+    def do_GET(self):
+        st = self.st
+        url = urllib.parse.urlsplit(self.path)
+        path = url.path
+        with st.lock:
+            st.requests.append("GET " + self.path)
+        if path == "/__violations":
+            return self.send(200, json.dumps(st.violations), ctype="application/json")
+        if path == "/__stats":
+            return self.send(200, json.dumps({"logins": st.logins, "requests": st.requests}), ctype="application/json")
+        if path == "/__shutdown":
+            self.send(200, "bye")
+            threading.Thread(target=self.server.shutdown, daemon=True).start()
+            return
+        fam = st.fam
+        lg = fam["login"]
+        full = self.path
+        if st.args.slow and path == st.args.slow:
+            time.sleep(st.args.slow_s)
+        if st.args.huge and path == st.args.huge:
+            chunk = b"<tr><td>" + b"x" * 1000 + b"</td></tr>\n"
+            return self.send(200, b"<html><body><table>" + chunk * 3100 + b"</table></body></html>")
+        if path == "/":
+            return self.send(200, self.render(fam["root"]))
+        if lg["kind"] == "form" and lg.get("method") == "GET" and path == lg["action"]:
+            q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+            return self.do_login(q)
+        if lg["kind"] == "form" and lg.get("page") == full:
+            return self.send(200, self.render(lg["page_file"]))
+        if lg.get("logout") and path == lg["logout"]:
+            c = self.cookies().get(lg.get("cookie", ""), "")
+            with st.lock:
+                st.sessions.pop(c, None)
+            return self.send(200, "<html>logged out</html>")
+        if path not in fam["pages"]:
+            return self.send(404, "<html><title>404 Not Found</title></html>")
+        name = fam["pages"][path]
+        if st.args.missing and path == st.args.missing:
+            return self.send(404, "<html><title>404 Not Found</title></html>")
+        public = path in fam.get("public", [])
+        if not public and lg["kind"] in ("basic", "digest"):
+            if not self.http_auth_ok():
+                return self.challenge()
+        elif not public and lg["kind"] == "form":
+            if not self.session_ok():
+                if lg.get("stub_file"):
+                    return self.send(200, self.render(lg["stub_file"]), ctype="text/html")
+                return self.redirect(lg["login_redirect"])
+        return self.send(200, self.render(name), ctype=self.ctype_for(name))
+
+    def do_POST(self):
+        st = self.st
+        lg = st.fam["login"]
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode("utf-8", "replace") if n else ""
+        with st.lock:
+            st.requests.append("POST " + self.path)
+        if lg["kind"] == "form" and lg.get("method") == "POST" and self.path == lg["action"]:
+            return self.do_login(dict(urllib.parse.parse_qsl(body, keep_blank_values=True)))
+        return self.violation("POST is only allowed to the login form")
+
+    def _bad(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        self.violation("method not allowed: the tool must only read")
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_TRACE = do_CONNECT = _bad
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--family", required=True, choices=sorted(FAMILIES))
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--user", default=None, help="login name (default: the family's usual one)")
+    ap.add_argument("--password", default="s3cret-Pw")
+    ap.add_argument("--variant", default="", help="fixture variant suffix: changed, de, ja ...")
+    ap.add_argument("--expire-after", type=int, default=0, help="a session dies after N protected pages")
+    ap.add_argument("--huge", default="", help="path answered with 3 MiB")
+    ap.add_argument("--slow", default="", help="path answered after --slow-s seconds")
+    ap.add_argument("--slow-s", type=float, default=5.0)
+    ap.add_argument("--missing", default="", help="path answered with 404")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    srv = Server(("127.0.0.1", args.port), Handler)
+    srv.st = State(args)
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    signal.signal(signal.SIGTERM, lambda *a: threading.Thread(target=srv.shutdown, daemon=True).start())
+    print("READY %d" % srv.server_address[1], flush=True)
+    try:
+        srv.serve_forever(poll_interval=0.1)
+    finally:
+        srv.server_close()
+    if srv.st.violations:
+        sys.stderr.write("ews: VIOLATIONS:\n  " + "\n  ".join(srv.st.violations) + "\n")
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()
