@@ -1,0 +1,111 @@
+/* device/web_http.h — the HTTP(S) session used to read a printer's embedded web server: one
+ * libcurl easy handle with an in-memory cookie engine, bounded redirects, a response size limit,
+ * per-request and whole-run time limits, HTTP Basic/Digest or form login, and the peer
+ * certificate's SHA-256 fingerprint with the trust decision (CA file, pinned fingerprint or an
+ * explicit --web-insecure). Only GET is offered, plus web_http_post_form for a login form.
+ * Every request is recorded (method, path, status, bytes, time) for the report. */
+#ifndef MFP_DEVICE_WEB_HTTP_H
+#define MFP_DEVICE_WEB_HTTP_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WEB_MAX_BYTES_DEFAULT (2L * 1024 * 1024)
+#define WEB_MAX_REDIRECTS 5
+
+enum web_auth { WEB_AUTH_NONE, WEB_AUTH_BASIC, WEB_AUTH_DIGEST };
+
+struct web_http_opts {
+	const char *cafile;      /* extra CA bundle (PEM) or NULL */
+	const char *pin;         /* "SHA256:AB:CD:…" (colons optional, any case) or NULL */
+	bool insecure;           /* do not enforce certificate checks (still reported) */
+	long timeout_ms;         /* per request (connect + transfer) */
+	long budget_ms;          /* whole session; 0 = no limit */
+	long max_bytes;          /* response body limit; 0 = WEB_MAX_BYTES_DEFAULT */
+};
+
+/* One request as shown in the report. */
+struct web_request_rec {
+	char method[8];
+	char *path;              /* path and query as requested (secrets scrubbed) */
+	long status;             /* HTTP status of the final response, 0 when none */
+	long bytes;              /* body bytes received (up to the limit) */
+	long ms;
+	char *error;             /* our message plus curl's words, or NULL */
+};
+
+struct web_response {
+	long status;
+	char *body;              /* NUL-terminated (may contain other NULs); owned */
+	size_t len;
+	bool truncated;          /* the size limit stopped the transfer */
+	char *content_type;      /* owned or NULL */
+	char *server;            /* Server: header (sanitised) or NULL */
+	char *effective_url;     /* after redirects; owned */
+	int curl_code;           /* CURLcode */
+	char error[320];         /* our message + curl's error buffer when curl_code != 0 */
+};
+
+struct web_cert {
+	bool seen;               /* a certificate was received */
+	char sha256[100];        /* "AB:CD:…" upper case */
+	char *subject;           /* sanitised, owned */
+	char *issuer;
+	bool verified;           /* by CA (system or --web-cafile) or by the pinned fingerprint */
+	char *verify_how;        /* "CA", "pinned fingerprint", "not verified (--web-insecure)", … */
+};
+
+struct web_http {
+	void *curl;              /* CURL * */
+	char *base;              /* "https://host:port" */
+	bool tls;
+	struct web_http_opts opts;
+	struct web_cert cert;
+	char spki_pin[80];       /* "sha256//…" once pinned */
+	const char *referer_path;
+	double started_ms;
+	struct web_request_rec *reqs;
+	size_t nreqs, capreqs;
+	char errbuf[256];
+	bool trust_refused;      /* the certificate was refused: no request is ever sent */
+	int handshake_rc;        /* CURLcode of the last handshake-only connection */
+};
+
+/* Starts a session for base ("https://host:port", no trailing slash). Copies base and opts
+ * (strings in opts are borrowed and must outlive the session). Returns 0 or -1 (libcurl failed
+ * to start; message in h->errbuf). */
+int web_http_open(struct web_http *h, const char *base, const struct web_http_opts *o);
+
+/* Sets HTTP authentication for every later request (user/password borrowed; NULL clears). */
+void web_http_set_auth(struct web_http *h, enum web_auth a, const char *user, const char *password);
+
+/* GET base+path, following at most WEB_MAX_REDIRECTS redirects on the same host. Fills r (the
+ * caller frees it with web_response_free). Returns 0 when an HTTP response arrived (any status),
+ * -1 otherwise (r->error says why: timeout, refused, certificate, size limit, budget). On the
+ * first TLS connection the certificate is recorded and the trust decision is made; a pinned
+ * fingerprint that does not match fails the request before anything else is sent. */
+int web_http_get(struct web_http *h, const char *path, struct web_response *r);
+
+/* POSTs an application/x-www-form-urlencoded body (already encoded) to base+path: used for a
+ * login form only. Redirects after it are followed with GET. Same return as web_http_get. */
+int web_http_post_form(struct web_http *h, const char *path, const char *body, struct web_response *r);
+
+/* Percent-encodes s for a form body or query; returns a new string. */
+char *web_http_escape(struct web_http *h, const char *s);
+
+/* Returns the value of the named cookie in the session's cookie jar (new string) or NULL. */
+char *web_http_cookie(struct web_http *h, const char *name);
+
+/* Forgets every cookie (a new session). */
+void web_http_clear_cookies(struct web_http *h);
+
+/* Milliseconds left of the session budget (LONG_MAX when unlimited). */
+long web_http_budget_left(const struct web_http *h);
+
+void web_response_free(struct web_response *r);
+void web_http_close(struct web_http *h);
+
+/* Normalises a pin "SHA256:ab:cd…" / "sha256//AB…" / "abcd…" into "AB:CD:…" (64 hex digits).
+ * Returns 0, or -1 when it is not a SHA-256 fingerprint. */
+int web_pin_normalise(const char *pin, char *out, size_t outsz);
+
+#endif
