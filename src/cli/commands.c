@@ -8,6 +8,7 @@
 #include "core/versions.h"
 
 const struct cli_cmd *const cli_commands[] = {
+	&cmd_diagnose,
 	&cmd_smtp,
 	&cmd_device,
 	&cmd_explain,

@@ -3,6 +3,7 @@
 #define MFP_CLI_COMMANDS_H
 #include "cli/cli.h"
 
+extern const struct cli_cmd cmd_diagnose;
 extern const struct cli_cmd cmd_smtp;
 extern const struct cli_cmd cmd_device;
 extern const struct cli_cmd cmd_explain;

@@ -40,7 +40,7 @@ void findings_sort(struct findings *fs)
 	for (size_t i = 1; i < fs->n; i++) {
 		struct finding t = fs->v[i];
 		size_t j = i;
-		while (j > 0 && fs->v[j - 1].sev < t.sev) {
+		while (j > 0 && (fs->v[j - 1].sev < t.sev || (fs->v[j - 1].sev == t.sev && fs->v[j - 1].rank < t.rank))) {
 			fs->v[j] = fs->v[j - 1];
 			j--;
 		}

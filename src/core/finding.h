@@ -15,6 +15,7 @@ struct finding {
 	char *evidence;  /* what we saw (server's own words quoted, already sanitised) */
 	char *fix;       /* what to change */
 	struct strlist sources;
+	int rank;        /* among equal severities, higher first (e.g. the cause of the test's failure) */
 };
 
 struct findings {
@@ -28,7 +29,7 @@ struct finding *findings_add(struct findings *fs, const char *id, enum severity 
 			     const char *title, const char *evidence, const char *fix,
 			     const char *const *sources);
 const struct finding *findings_get(const struct findings *fs, const char *id);
-void findings_sort(struct findings *fs);          /* worst first, stable */
+void findings_sort(struct findings *fs);          /* worst first, then higher rank, stable */
 enum severity findings_worst(const struct findings *fs);
 void findings_free(struct findings *fs);
 

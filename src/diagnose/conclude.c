@@ -223,6 +223,53 @@ static void build_checklist(struct diagnosis *dg, const char *today)
 		fill_item(dg, &dg->checklist.v[i]);
 }
 
+/* A rule that names the cause of the server's refusal makes the generic "the server refused"
+ * finding redundant (its reply is in the rule's evidence, its explanation in the test's). */
+static void drop_generic_refusal(struct diagnosis *dg)
+{
+	static const char *const specific[] = {"m365-smtp-auth-disabled", "m365-security-defaults", "credentials-rejected",
+					       "gmail-app-password", "relay-denied", "auth-required-not-sent",
+					       "auth-after-starttls", "size-over-limit", "ehlo-name-rejected",
+					       "tls-version-too-old", NULL};
+	if (!first_of(dg, specific))
+		return;
+	struct findings *fs = &dg->findings;
+	for (size_t i = 0; i < fs->n; i++) {
+		if (strcmp(fs->v[i].id, "smtp-refused") != 0)
+			continue;
+		struct finding gone = fs->v[i];
+		memmove(&fs->v[i], &fs->v[i + 1], (fs->n - i - 1) * sizeof(*fs->v));
+		fs->n--;
+		free(gone.id);
+		free(gone.title);
+		free(gone.evidence);
+		free(gone.fix);
+		strlist_free(&gone.sources);
+		return;
+	}
+}
+
+/* The findings that explain why the test send failed come before static misconfigurations of
+ * the same severity: the server's own refusal is the strongest evidence. */
+static void rank_causes(struct diagnosis *dg)
+{
+	static const char *const causes[] = {
+		"dns-unresolved", "connect-failed", "port-expects-implicit-tls", "port-expects-starttls",
+		"tls-version-too-old", "cert-expired", "cert-name-mismatch", "cert-untrusted", "auth-after-starttls",
+		"auth-not-offered", "auth-no-common-mechanism", "ehlo-name-rejected", "size-over-limit",
+		"auth-required-not-sent", "credentials-rejected", "m365-smtp-auth-disabled", "m365-security-defaults",
+		"gmail-app-password", "relay-denied", "rate-limited", "smtp-refused", "smtp-failed", NULL};
+	if (!dg->test_ran || dg->smtp.ok)
+		return;
+	for (size_t i = 0; i < dg->findings.n; i++)
+		for (size_t k = 0; causes[k]; k++)
+			if (strcmp(dg->findings.v[i].id, causes[k]) == 0)
+				dg->findings.v[i].rank = 1;
+	const struct finding *f = findings_get(&dg->findings, "from-differs-from-login");
+	if (f && f->sev == SEV_FAIL)
+		((struct finding *)f)->rank = 1;
+}
+
 void diagnose_conclude(struct diagnosis *dg, const char *today)
 {
 	if (dg->test_ran)
@@ -234,6 +281,8 @@ void diagnose_conclude(struct diagnosis *dg, const char *today)
 		}
 	compare_events(dg);
 	diagnose_rules(dg);
+	drop_generic_refusal(dg);
+	rank_causes(dg);
 	findings_sort(&dg->findings);
 	build_checklist(dg, today);
 	enum severity w = findings_worst(&dg->findings);

@@ -46,8 +46,8 @@ void probe_sender_domain(struct device *d, const char *from)
 			return;
 		}
 	}
-	/* RFC 6761 .test names are for testing (the simulated world uses them): not looked up */
-	if (dl >= 5 && strcasecmp(dom + dl - 5, ".test") == 0)
+	/* RFC 2606/6761 names reserved for tests and documentation (.test, .example): not looked up */
+	if ((dl >= 5 && strcasecmp(dom + dl - 5, ".test") == 0) || (dl >= 8 && strcasecmp(dom + dl - 8, ".example") == 0))
 		return;
 	enum lookup mx = query(dom, ns_t_mx);
 	enum lookup a = mx == L_YES ? L_YES : query(dom, ns_t_a);

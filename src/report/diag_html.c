@@ -33,7 +33,7 @@ static const char *const css =
 	".step{display:grid;grid-template-columns:130px 1fr;gap:10px;align-items:start;padding:6px 0;border-top:1px dashed #e1e4ea}"
 	".stage{font-weight:600;font-size:.85rem;padding:3px 8px;border-radius:12px;text-align:center;color:#fff;background:#1e7d45}"
 	".stage.bad{background:#c0392b}.stage.none{background:#8a93a3}"
-	".msg{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;word-break:break-word}"
+	".msg{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;word-break:break-word;white-space:pre-wrap}"
 	".out{color:#1d2330}.out:before{content:'printer \\2192  ';color:#5b6475}"
 	".in{color:#1e7d45}.in.bad{color:#c0392b}.in:before{content:'\\2190  server ';color:#5b6475}"
 	"table{border-collapse:collapse;width:100%;background:#fff;border-radius:8px;overflow:hidden;font-size:.9rem}"

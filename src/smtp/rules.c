@@ -95,8 +95,9 @@ static void rule_verdict(const struct smtp_request *q, struct smtp_result *r)
 		const char *fix = e && e->fix ? e->fix
 				  : rep->code < 500 ? "A temporary failure: try again later; if it persists, ask the mail administrator what the reply means."
 						    : "Ask the mail administrator what this reply means for this account and device.";
-		const char *srcs[4] = {SRC_RFC5321, NULL};
-		struct finding *f = findings_add(&r->findings, "smtp-refused", SEV_FAIL, title, buf_str(&ev), fix, srcs);
+		const char *srcs[] = {SRC_RFC5321, NULL};
+		struct finding *f = findings_add(&r->findings, "smtp-refused", SEV_FAIL, title, buf_str(&ev), fix,
+						 e && e->sources.n ? NULL : srcs);
 		for (size_t i = 0; e && i < e->sources.n; i++)
 			strlist_add(&f->sources, e->sources.v[i]);
 		buf_free(&ev);

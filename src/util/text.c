@@ -88,7 +88,8 @@ void text_md_escape(struct buf *b, const char *s)
 {
 	char *clean = text_sanitize(s ? s : "", 0, 0);
 	for (const char *p = clean; *p; p++) {
-		if (strchr("\\`*_{}[]()<>#+-.!|~", *p))
+		/* the characters that change inline Markdown; '.', '-', '(' stay readable */
+		if (strchr("\\`*_[]<>#|~", *p))
 			buf_putc(b, '\\');
 		buf_putc(b, *p);
 	}

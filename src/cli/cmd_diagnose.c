@@ -1,0 +1,405 @@
+/* cli/cmd_diagnose.c — `mfpdoctor diagnose HOST`: the main job. Reads the printer (SNMP, then its
+ * web pages), explains its logged errors, runs the test send that mirrors its settings, applies
+ * the rules, builds the checklist and renders the report. Policy (budgets, which steps run,
+ * secrets, output) lives here; the work is in device/, smtp/, diagnose/ and report/. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/opt_snmp.h"
+#include "cli/secret.h"
+#include "profile/profile.h"
+#include "device/identify.h"
+#include "device/identify_http.h"
+#include "device/web_read.h"
+#include "diagnose/diagnose.h"
+#include "diagnose/probe_dns.h"
+#include "kb/vendor.h"
+#include "report/diag_report.h"
+#include "report/smtp_report.h"
+#include "util/clock.h"
+#include "util/redact.h"
+
+enum {
+	O_AUTH, O_CAFILE, O_EHLO, O_FAMILY, O_FORMAT, O_FROM, O_HTTP, O_INSECURE, O_NO_SNMP, O_NO_TEST, O_NO_WEB,
+	O_OUTPUT, O_PASSWORD_FILE, O_PORT, O_SEND, O_SERVER, O_SERVICE, O_SIZE, O_STOP_AFTER, O_TIMEOUT, O_TLS,
+	O_TLS_MAX, O_TLS_MIN, O_TO, O_USER, O_VENDOR, O_VERBOSE, O_WEB_CAFILE, O_WEB_INSECURE, O_WEB_PASSWORD_FILE,
+	O_WEB_PIN, O_WEB_PORT, O_WEB_USER,
+};
+
+/* Sorted by long name (checked by tests/unit/test_cli.c). */
+static const struct cli_opt opts[] = {
+	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
+	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
+	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
+	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
+	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
+	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"},
+	{"family", 0, CLI_VALUE, O_FAMILY, "ID", "model family id (from devices/<vendor>.json), instead of detecting it", "Device"},
+	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md|html", "report format (default text)", "Output"},
+	{"from", 0, CLI_VALUE, O_FROM, "ADDR", "sender address, instead of the device's", "SMTP test send"},
+	{"http", 0, CLI_FLAG, O_HTTP, NULL, "allow reading the web pages over plain HTTP when the device has no HTTPS", "Web pages"},
+	{"insecure", 'k', CLI_FLAG, O_INSECURE, NULL, "do not enforce the mail server's certificate checks (still reported)", "SMTP test send"},
+	{"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", "SNMPv3 security level", "SNMP"},
+	{"no-snmp", 0, CLI_FLAG, O_NO_SNMP, NULL, "do not read the device over SNMP", "Device"},
+	{"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "do not run the test send (read and explain only)", "SMTP test send"},
+	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages", "Device"},
+	{"output", 'o', CLI_VALUE, O_OUTPUT, "FILE", "write the report to FILE instead of standard output", "Output"},
+	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or MFPDOCTOR_SMTP_PASSWORD, or a prompt)", "SMTP test send"},
+	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"},
+	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "SNMPv3 privacy pass phrase file (or MFPDOCTOR_SNMP_PRIV_PASS)", "SNMP"},
+	{"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES)", "SNMP"},
+	{"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
+	{"send", 0, CLI_FLAG, O_SEND, NULL, "deliver a test message for real (reaches data and end-of-data)", "SMTP test send"},
+	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server, instead of the device's", "SMTP test send"},
+	{"service", 0, CLI_VALUE, O_SERVICE, "ID", "mail service id (devices/mail/ID.json), instead of recognising it", "SMTP test send"},
+	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "scan size for the test message (default: the device's limit, else 2M)", "SMTP test send"},
+	{"snmp-user", 0, CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3)", "SNMP"},
+	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1)", "SNMP"},
+	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt", "last stage of the test send without --send (default rcpt)", "SMTP test send"},
+	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each network step (default 10); each phase has a budget from it", "Device"},
+	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "SMTP connection security, instead of the device's", "SMTP test send"},
+	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, instead of the device's", "SMTP test send"},
+	{"tls-min", 0, CLI_VALUE, O_TLS_MIN, TLS_VERSION_CHOICES, "lowest TLS version for the test send", "SMTP test send"},
+	{"to", 0, CLI_VALUE, O_TO, "ADDR", "recipient of the test (repeatable; default: the device's From address)", "SMTP test send"},
+	{"user", 'u', CLI_VALUE, O_USER, "USER", "SMTP login name, instead of the device's", "SMTP test send"},
+	{"vendor", 0, CLI_VALUE, O_VENDOR, "ID", "printer vendor id (devices/ID.json), instead of identifying it", "Device"},
+	{"verbose", 'v', CLI_FLAG, O_VERBOSE, NULL, "add sources and the redacted SMTP transcript", "Output"},
+	{"web-cafile", 0, CLI_VALUE, O_WEB_CAFILE, "FILE", "trust the device's web certificate through this CA file", "Web pages"},
+	{"web-insecure", 0, CLI_FLAG, O_WEB_INSECURE, NULL, "read the web pages without verifying the certificate (fingerprint still shown)", "Web pages"},
+	{"web-password-file", 0, CLI_VALUE, O_WEB_PASSWORD_FILE, "FILE", "web admin password file (or MFPDOCTOR_WEB_PASSWORD)", "Web pages"},
+	{"web-pin", 0, CLI_VALUE, O_WEB_PIN, "SHA256:…", "trust the device's web certificate with this fingerprint", "Web pages"},
+	{"web-port", 0, CLI_VALUE, O_WEB_PORT, "N", "web server port (default 443, or 80 with --http)", "Web pages"},
+	{"web-user", 0, CLI_VALUE, O_WEB_USER, "USER", "web admin login (or MFPDOCTOR_WEB_USER; default: the profile's)", "Web pages"},
+};
+
+#define MAX_TO 32
+
+struct diag_cfg {
+	struct opt_snmp snmp;
+	struct web_options web;
+	struct diag_overrides ov;
+	const char *to[MAX_TO];
+	const char *password_file, *web_password_file, *output, *vendor, *family, *service;
+	bool no_snmp, no_web, verbose;
+	int format; /* 0 text 1 json 2 md 3 html */
+	long timeout_s;
+};
+
+static int parse_size(const char *s, long long *out, char *err, size_t errsz)
+{
+	char *end;
+	double v = strtod(s, &end);
+	long long mul = 1;
+	if (*end == 'K' || *end == 'k')
+		mul = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024 * 1024, end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (end == s || *end || v <= 0 || v * (double)mul > 512.0 * 1024 * 1024) {
+		snprintf(err, errsz, "--size: '%.40s' is not a size up to 512M (examples: 2M, 500K, 10485760)", s);
+		return -1;
+	}
+	*out = (long long)(v * (double)mul);
+	return 0;
+}
+
+static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
+{
+	struct diag_cfg *c = vcfg;
+	struct diag_overrides *o = &c->ov;
+	long n;
+	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
+	if (r <= 0)
+		return r;
+	switch (id) {
+	case O_AUTH:
+		if ((i = cli_parse_choice("auth", v, AUTH_MODE_CHOICES, err, errsz)) < 0)
+			return -1;
+		o->auth = i;
+		return 0;
+	case O_CAFILE: o->cafile = v; return 0;
+	case O_EHLO: o->ehlo = v; return 0;
+	case O_FAMILY: c->family = v; return 0;
+	case O_FORMAT:
+		if ((i = cli_parse_choice("format", v, "text|json|md|html", err, errsz)) < 0)
+			return -1;
+		c->format = i;
+		return 0;
+	case O_FROM: o->from = v; return 0;
+	case O_HTTP: c->web.allow_http = true; return 0;
+	case O_INSECURE: o->insecure = true; return 0;
+	case O_NO_SNMP: c->no_snmp = true; return 0;
+	case O_NO_TEST: o->no_test = true; return 0;
+	case O_NO_WEB: c->no_web = true; return 0;
+	case O_OUTPUT: c->output = v; return 0;
+	case O_PASSWORD_FILE: c->password_file = v; return 0;
+	case O_PORT:
+		if (cli_parse_long("port", v, 1, 65535, &n, err, errsz))
+			return -1;
+		o->port = n;
+		return 0;
+	case O_SEND: o->send = true; return 0;
+	case O_SERVER:
+		if (!*v || strpbrk(v, " /\\@?#\r\n\t")) {
+			snprintf(err, errsz, "--server: '%.60s' is not a host name or address", v);
+			return -1;
+		}
+		o->server = v;
+		return 0;
+	case O_SERVICE: c->service = v; return 0;
+	case O_SIZE: return parse_size(v, &o->size, err, errsz);
+	case O_STOP_AFTER: {
+		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO};
+		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt", err, errsz)) < 0)
+			return -1;
+		o->stop_after = map[i];
+		return 0;
+	}
+	case O_TIMEOUT:
+		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
+			return -1;
+		c->timeout_s = n;
+		return 0;
+	case O_TLS:
+		if ((i = cli_parse_choice("tls", v, TLS_MODE_CHOICES, err, errsz)) < 0)
+			return -1;
+		o->tls = i;
+		return 0;
+	case O_TLS_MAX:
+	case O_TLS_MIN:
+		if ((i = cli_parse_choice(id == O_TLS_MAX ? "tls-max" : "tls-min", v, TLS_VERSION_CHOICES, err, errsz)) < 0)
+			return -1;
+		*(id == O_TLS_MAX ? &o->tls_max : &o->tls_min) = 10 + i;
+		return 0;
+	case O_TO:
+		if (o->nto >= MAX_TO || !strchr(v, '@') || strpbrk(v, " <>\r\n")) {
+			snprintf(err, errsz, "--to: '%.60s' is not an e-mail address (at most %d)", v, MAX_TO);
+			return -1;
+		}
+		c->to[o->nto++] = v;
+		return 0;
+	case O_USER: o->user = v; return 0;
+	case O_VENDOR: c->vendor = v; return 0;
+	case O_VERBOSE: c->verbose = true; return 0;
+	case O_WEB_CAFILE: c->web.cafile = v; return 0;
+	case O_WEB_INSECURE: c->web.insecure = true; return 0;
+	case O_WEB_PASSWORD_FILE: c->web_password_file = v; return 0;
+	case O_WEB_PIN: c->web.pin = v; return 0;
+	case O_WEB_PORT:
+		if (cli_parse_long("web-port", v, 1, 65535, &n, err, errsz))
+			return -1;
+		c->web.port = (int)n;
+		return 0;
+	case O_WEB_USER: c->web.user = v; return 0;
+	}
+	return -1;
+}
+
+/* Reads the device: SNMP, HTTP identification when SNMP gave nothing, then the web pages. */
+static void read_device(struct diag_cfg *c, struct diagnosis *dg, const char *host, const char *web_password)
+{
+	struct ident_vendors vs;
+	struct strlist perr = {0};
+	ident_vendors_load(&vs, NULL, &perr);
+	for (size_t i = 0; i < perr.n; i++)
+		device_note(&dg->dev, "%s", perr.v[i]);
+	strlist_free(&perr);
+	char hostonly[300];
+	int port;
+	if (snmpw_split_peer(host, hostonly, sizeof(hostonly), &port) < 0)
+		snprintf(hostonly, sizeof(hostonly), "%s", host);
+	if (c->vendor)
+		device_set(&dg->dev, "identity.vendor_id", c->vendor, FACT_USER, "--vendor");
+	if (c->family)
+		device_set(&dg->dev, "identity.family", c->family, FACT_USER, "--family");
+	bool snmp_nothing = true;
+	if (!c->no_snmp) {
+		c->snmp.rq.budget_ms = c->timeout_s * 1000;
+		snmp_nothing = dsnmp_read(&c->snmp.rq, &vs, &dg->dev) == DSNMP_NONE;
+	} else {
+		device_note(&dg->dev, "SNMP not read (--no-snmp)");
+	}
+	if (snmp_nothing && c->no_web && !device_value(&dg->dev, "identity.vendor_id"))
+		identify_http(&dg->dev, &vs, hostonly, NULL, c->timeout_s * 1000);
+	if (!c->no_web) {
+		c->web.host = hostonly;
+		c->web.vendor = device_value(&dg->dev, "identity.vendor_id");
+		c->web.family = device_value(&dg->dev, "identity.family");
+		c->web.password = web_password;
+		c->web.timeout_ms = c->timeout_s * 1000;
+		c->web.budget_ms = c->timeout_s * 2000 + 5000;
+		web_read(&dg->dev, &c->web);
+	} else {
+		device_note(&dg->dev, "web pages not read (--no-web)");
+	}
+	ident_vendors_free(&vs);
+}
+
+static void identify_service(struct diag_cfg *c, struct diagnosis *dg)
+{
+	const char *id = NULL, *name = NULL;
+	if (c->service) {
+		const json_t *s = kb_service_json(c->service);
+		if (s) {
+			dg->service_id = profile_str(s, "id");
+			dg->service_name = profile_str(s, "name");
+		} else {
+			device_note(&dg->dev, "--service %s is not a known mail service; recognising it instead", c->service);
+		}
+	}
+	if (dg->service_id)
+		return;
+	const struct smtp_step *b = dg->test_ran ? smtp_result_step(&dg->smtp, STAGE_BANNER) : NULL;
+	if (kb_service_identify(dg->req.server, b ? buf_str(&b->reply.lines) : NULL, &id, &name) >= 0) {
+		dg->service_id = id;
+		dg->service_name = name;
+	}
+}
+
+static void today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
+{
+	switch (c->format) {
+	case 1: {
+		json_t *j = diag_report_json(dg);
+		json_print(out, j);
+		json_decref(j);
+		break;
+	}
+	case 2: diag_report_md(out, dg, c->verbose); break;
+	case 3: diag_report_html(out, dg); break;
+	default: diag_report_text(out, dg, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c->verbose);
+	}
+}
+
+static char *read_secret(const char *what, const char *env, const char *file, int prompt, int *bad)
+{
+	char err[300];
+	struct secret_source src = {what, env, file, NULL, NULL, prompt};
+	char *s = secret_get(&src, err, sizeof(err));
+	if (!s && err[0]) {
+		fprintf(stderr, "mfpdoctor diagnose: %s\n", err);
+		*bad = 1;
+	}
+	return s;
+}
+
+static int run(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct diag_cfg c;
+	memset(&c, 0, sizeof(c));
+	opt_snmp_init(&c.snmp);
+	c.ov.tls = -1;
+	c.ov.auth = -1;
+	c.ov.stop_after = STAGE_LAST;
+	c.timeout_s = 10;
+	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0;
+	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
+	if (rc) {
+		free(pos);
+		return rc == 1 ? MFP_EXIT_OK : rc;
+	}
+	if (npos != 1) {
+		fprintf(stderr, "mfpdoctor diagnose: give exactly one printer HOST[:SNMP-PORT]\nTry 'mfpdoctor diagnose --help'.\n");
+		free(pos);
+		return MFP_EXIT_USAGE;
+	}
+	const char *host = pos[0];
+	free(pos);
+	if (c.vendor && !kb_vendor_find(c.vendor)) {
+		fprintf(stderr, "mfpdoctor diagnose: --vendor %.40s is not a known vendor (see devices/)\n", c.vendor);
+		return MFP_EXIT_USAGE;
+	}
+	if (!c.no_snmp && (rc = opt_snmp_finish(&c.snmp, "diagnose", host)) != 0) {
+		opt_snmp_free(&c.snmp);
+		return rc;
+	}
+	int bad = 0;
+	char *smtp_pw = read_secret("SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c.password_file, 1, &bad);
+	if (!c.web.user)
+		c.web.user = getenv("MFPDOCTOR_WEB_USER");
+	char *web_pw = c.no_web ? NULL : read_secret("web admin password", "MFPDOCTOR_WEB_PASSWORD", c.web_password_file, 0, &bad);
+	FILE *out = stdout;
+	if (!bad && c.output && !(out = fopen(c.output, "w"))) {
+		fprintf(stderr, "mfpdoctor diagnose: cannot write %s\n", c.output);
+		bad = 1;
+	}
+	if (bad) {
+		secret_free(smtp_pw);
+		secret_free(web_pw);
+		opt_snmp_free(&c.snmp);
+		redact_clear();
+		return MFP_EXIT_USAGE;
+	}
+	if (smtp_pw)
+		redact_add_plain_blob(c.ov.user, smtp_pw);
+	c.ov.to = c.to;
+	c.ov.timeout_ms = c.timeout_s * 1000;
+
+	double t0 = clock_ms();
+	struct diagnosis dg;
+	memset(&dg, 0, sizeof(dg));
+	device_init(&dg.dev, host);
+	read_device(&c, &dg, host, web_pw);
+	dg.vendor_id = device_value(&dg.dev, "identity.vendor_id");
+	dg.family_id = device_value(&dg.dev, "identity.family");
+	diagnose_mirror(&dg, &c.ov, smtp_pw);
+	if (dg.req.user && smtp_pw)
+		redact_add_plain_blob(dg.req.user, smtp_pw);
+	diagnose_explain_events(&dg);
+	if (dg.req.from)
+		probe_sender_domain(&dg.dev, dg.req.from);
+	if (!dg.test_skipped) {
+		smtp_probe(&dg.req, &dg.smtp);
+		smtp_rules_apply(&dg.req, &dg.smtp);
+		dg.test_ran = true;
+	}
+	identify_service(&c, &dg); /* by host name, and by the banner the test saw */
+	char day[11];
+	today(day);
+	diagnose_conclude(&dg, day);
+	dg.elapsed_ms = clock_ms() - t0;
+	render(&c, &dg, out);
+	if (out != stdout)
+		fclose(out);
+	int ex = (int)dg.status;
+	diagnosis_free(&dg);
+	secret_free(smtp_pw);
+	secret_free(web_pw);
+	opt_snmp_free(&c.snmp);
+	redact_clear();
+	kb_unload();
+	kb_vendors_unload();
+	return ex;
+}
+
+const struct cli_cmd cmd_diagnose = {
+	.name = "diagnose",
+	.summary = "the whole diagnosis of a printer: read it, explain its errors, test-send like it, say what to fix",
+	.usage = "diagnose HOST[:SNMP-PORT] [options]",
+	.description =
+		"Reads the printer read-only (SNMP, then its web pages), explains the errors it logged, runs a test\n"
+		"send that mirrors its SMTP settings (host, port, TLS mode and ceiling, login, From, EHLO name, size),\n"
+		"applies the rules, and prints what is wrong, the evidence, the fix, and a settings checklist.\n"
+		"Nothing is delivered unless --send. Passwords: MFPDOCTOR_SMTP_PASSWORD (or --password-file, or a\n"
+		"prompt), MFPDOCTOR_WEB_PASSWORD, MFPDOCTOR_SNMP_COMMUNITY; never on the command line.\n"
+		"Exit: 0 ok, 1 warning, 2 critical (scan-to-email will fail), 3 unknown, 64 usage error.",
+	.opts = opts,
+	.nopts = sizeof(opts) / sizeof(opts[0]),
+	.run = run,
+};
