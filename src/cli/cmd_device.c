@@ -16,6 +16,7 @@
 #include "device/identify.h"
 #include "device/identify_http.h"
 #include "device/snmp_read.h"
+#include "kb/vendor.h"
 #include "report/device_report.h"
 #include "report/smtp_report.h"
 #include "util/redact.h"
@@ -266,6 +267,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		device_report_text(stdout, &d, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 	device_free(&d);
 	ident_vendors_free(&vs);
+	kb_vendors_unload();
 	secret_free(community);
 	secret_free(auth);
 	secret_free(priv);

@@ -9,6 +9,7 @@
 
 #include "device/decode_device.h"
 #include "device/snmp_std.h"
+#include "kb/vendor.h"
 #include "profile/profile.h"
 
 #define ROUND_VARBINDS 120   /* varbinds asked for per GETBULK round */
@@ -340,6 +341,26 @@ static int first_contact(struct reader *r, const struct ident_vendors *vs, struc
 	return -1;
 }
 
+void dsnmp_explain_events(struct device *d)
+{
+	const char *vid = device_value(d, "identity.vendor_id");
+	const struct kb_vendor *kv = vid ? kb_vendor_find(vid) : NULL;
+	if (!kv)
+		return;
+	const char *family = device_value(d, "identity.family");
+	for (size_t i = 0; i < d->nevents; i++) {
+		const struct device_event *e = &d->events[i];
+		struct kb_vendor_hit hit;
+		if (!e->code || kb_vendor_lookup(e->code, kv, family, &hit, 1, NULL) == 0)
+			continue;
+		const char *meaning = json_string_value(json_object_get(hit.entry, "meaning"));
+		char key[64], *where = xasprintf("devices/%s.json error_codes[%s]", kv->id, hit.typed_as);
+		snprintf(key, sizeof(key), "event.%zu.meaning", i);
+		device_set(d, key, meaning, FACT_PROFILE, where);
+		free(where);
+	}
+}
+
 enum dsnmp_result dsnmp_read(const struct dsnmp_request *rq, const struct ident_vendors *vs, struct device *d)
 {
 	struct reader r = {.rq = rq, .d = d, .deadline = now_ms() + rq->budget_ms};
@@ -369,8 +390,10 @@ enum dsnmp_result dsnmp_read(const struct dsnmp_request *rq, const struct ident_
 	walk(&r, &cols);
 	res = r.partial ? DSNMP_PARTIAL : DSNMP_OK;
 out:
-	if (r.all.n)
+	if (r.all.n) {
 		decode_device(d, vs, &r.all, time(NULL));
+		dsnmp_explain_events(d);
+	}
 	d->snmp_requests += snmpw_requests(r.s);
 	const char *vn = r.version == 3 ? "3" : r.version == 1 ? "1" : "2c";
 	if (r.answered) {

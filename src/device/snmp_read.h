@@ -26,4 +26,8 @@ enum dsnmp_result { DSNMP_OK = 0, DSNMP_PARTIAL = 1, DSNMP_NONE = 3 };
  * Writes what could not be read, and why, as notes. Returns the outcome. */
 enum dsnmp_result dsnmp_read(const struct dsnmp_request *rq, const struct ident_vendors *vs, struct device *d);
 
+/* Attaches the knowledge base's meaning (kb_vendor_lookup) to every event with a vendor code,
+ * as facts event.<index>.meaning (source profile, where = the profile entry). */
+void dsnmp_explain_events(struct device *d);
+
 #endif

@@ -121,10 +121,13 @@ json_t *device_json_events(const struct device *d)
 	json_t *a = json_array();
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct device_event *e = &d->events[i];
-		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "origin", event_origin_name(e->origin),
-						   "code", json_text(e->code), "text", json_text(e->text), "time",
-						   json_text(e->time), "severity", json_text(e->severity), "where",
-						   json_text(e->where)));
+		char key[64];
+		snprintf(key, sizeof(key), "event.%zu.meaning", i);
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "origin",
+						   event_origin_name(e->origin), "code", json_text(e->code), "text",
+						   json_text(e->text), "time", json_text(e->time), "severity",
+						   json_text(e->severity), "where", json_text(e->where), "meaning",
+						   json_text(device_value(d, key))));
 	}
 	return a;
 }
@@ -257,6 +260,11 @@ void device_report_text(FILE *out, const struct device *d, bool colour)
 		fprintf(out, "  - [%s] %s%s%s", event_origin_name(e->origin), y, e->code ? e->code : "", o);
 		fputs(e->code ? " " : "", out);
 		put_clean(out, e->text);
+		snprintf(key, sizeof(key), "event.%zu.meaning", k);
+		if (device_value(d, key)) {
+			fputs("\n      meaning: ", out);
+			put_clean(out, device_value(d, key));
+		}
 		fputc('\n', out);
 	}
 	if (d->notes.n) {

@@ -80,6 +80,8 @@ def main():
             check("smtp.test_result", s["test_result"] and s["test_result"]["value"] == "0x5300", s["test_result"])
             codes = [e["code"] for e in j["events"]]
             check("test result event 0x53", "0x53" in codes, codes)
+            m = [e.get("meaning") for e in j["events"] if e["code"] == "0x53"]
+            check("0x53 meaning from the knowledge base", m and m[0] and "authenticate" in m[0], m)
             check("alert code 0x52 extracted", "0x52" in codes, codes)
             check("connect failure counter event", "SNMP-SMTP-CONNECT-FAILURES" in codes, codes)
             check("3 alerts", len(j["alerts"]) == 3, len(j["alerts"]))
