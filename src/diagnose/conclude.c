@@ -82,6 +82,14 @@ static void compare_events(struct diagnosis *dg)
 					       : "the test resolved the server name from here (the device may use other DNS servers)");
 			continue;
 		}
+		if (s == STAGE_UNKNOWN && !r->ok) {
+			ev->reproduced = xstrdup("possibly");
+			ev->note = xasprintf("the code's meaning is not known; the test failed at %s%s%s - most likely what the "
+					     "device ran into as well", stage_name(r->failed_stage),
+					     r->fail_reply.nlines ? " with: " : "",
+					     r->fail_reply.nlines ? buf_str(&r->fail_reply.lines) : "");
+			continue;
+		}
 		if (s > STAGE_LAST_SMTP) {
 			ev->reproduced = xstrdup("unknown");
 			ev->note = xasprintf("this code happens %s, which a test send cannot reproduce",
@@ -215,9 +223,10 @@ static void build_checklist(struct diagnosis *dg, const char *today)
 	if (!fam && fact(dg, "identity.model"))
 		fam = kb_vendor_family(v, fact(dg, "identity.model"));
 	const json_t *svc = dg->service_id ? kb_service_json(dg->service_id) : NULL;
-	json_t *empty = json_object();
-	checklist_build(v->json, fam, svc ? svc : empty, today, &dg->checklist);
-	json_decref(empty);
+	/* an unrecognised service: the device side of the checklist still applies */
+	json_t *generic = json_pack("{s:s, s:s, s:{}}", "id", "unrecognised", "name", "your mail server", "settings");
+	checklist_build(v->json, fam, svc ? svc : generic, today, &dg->checklist);
+	json_decref(generic);
 	dg->have_checklist = true;
 	for (size_t i = 0; i < dg->checklist.n; i++)
 		fill_item(dg, &dg->checklist.v[i]);

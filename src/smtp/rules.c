@@ -101,7 +101,8 @@ static void rule_verdict(const struct smtp_request *q, struct smtp_result *r)
 		for (size_t i = 0; e && i < e->sources.n; i++)
 			strlist_add(&f->sources, e->sources.v[i]);
 		buf_free(&ev);
-	} else {
+	} else if (findings_worst(&r->findings) < SEV_FAIL) {
+		/* only when no other rule named the cause */
 		snprintf(title, sizeof(title), "The test send failed at %s", stage_human(r->failed_stage));
 		findings_add(&r->findings, "smtp-failed", SEV_FAIL, title, r->error ? r->error : r->curl_error,
 			     "See the other findings for the likely cause.", NULL);
@@ -161,13 +162,15 @@ static void rule_port_mode(const struct smtp_request *q, struct smtp_result *r)
 
 static void rule_tls_version(const struct smtp_request *q, struct smtp_result *r)
 {
-	bool alert = r->tls.alert && strstr(r->tls.alert, "protocol version");
+	bool alert = (r->tls.alert && strstr(r->tls.alert, "protocol version")) ||
+		     (r->curl_error && (strstr(r->curl_error, "unsupported protocol") || strstr(r->curl_error, "no protocols available") ||
+					strstr(r->curl_error, "protocol version")));
 	const struct smtp_step *s = NULL;
 	for (size_t i = 0; i < r->nsteps; i++)
 		if (r->steps[i].reply.enhanced[0] && strcmp(r->steps[i].reply.enhanced, "4.7.66") == 0)
 			s = &r->steps[i];
 	bool old_ceiling = q->tls_max && q->tls_max < 12;
-	if (!(alert || s || (old_ceiling && r->tls.attempted && !r->tls.established)))
+	if (!(alert || s))
 		return;
 	char t[300];
 	snprintf(t, sizeof(t), "The server refuses the TLS version %s", old_ceiling ? "this device can use" : "offered");

@@ -418,7 +418,12 @@ def main():
     ap.add_argument("--slow-s", type=float, default=5.0)
     ap.add_argument("--missing", default="", help="path answered with 404")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--fixtures", default="", help="fixture root instead of tests/fixtures/web (printer.py writes "
+                    "per-scenario copies there)")
     args = ap.parse_args()
+    if args.fixtures:
+        global FIXTURES
+        FIXTURES = args.fixtures
     srv = Server(("127.0.0.1", args.port), Handler)
     srv.st = State(args)
     if args.tls:
