@@ -240,7 +240,8 @@ static void drop_generic_refusal(struct diagnosis *dg)
 					       "gmail-app-password", "relay-denied", "auth-required-not-sent",
 					       "auth-after-starttls", "size-over-limit", "ehlo-name-rejected",
 					       "tls-version-too-old", NULL};
-	if (!first_of(dg, specific))
+	const struct finding *sendas = findings_get(&dg->findings, "from-differs-from-login");
+	if (!first_of(dg, specific) && !(sendas && sendas->sev == SEV_FAIL))
 		return;
 	struct findings *fs = &dg->findings;
 	for (size_t i = 0; i < fs->n; i++) {

@@ -366,8 +366,19 @@ static void rule_conflicts(struct diagnosis *dg)
 	}
 }
 
+static void rule_login_untested(struct diagnosis *dg)
+{
+	if (!dg->req.server || dg->req.auth == AUTH_NONE || dg->req.password || !dg->test_ran)
+		return;
+	add(dg, "login-not-tested", SEV_WARN, "The login was not tested: no SMTP password was given",
+	    "The device logs in, but its password cannot be read from it; the test stopped before AUTH.",
+	    "Run again with the mailbox password in MFPDOCTOR_SMTP_PASSWORD (or --password-file) to test the login, "
+	    "the sender and the recipient as well.", NULL);
+}
+
 void diagnose_rules(struct diagnosis *dg)
 {
+	rule_login_untested(dg);
 	rule_no_server(dg);
 	rule_ip_needs_name(dg);
 	rule_port_mode(dg);

@@ -207,6 +207,14 @@ static void confirm(const struct smtp_request *req, enum tls_mode mode, enum sta
 	run_once(&q, mode, b, out);
 }
 
+static bool followup_positive(const struct smtp_result *res, const char *what)
+{
+	for (size_t i = 0; i < res->nfollowups; i++)
+		if (strstr(res->followups[i].what, what))
+			return res->followups[i].positive;
+	return false;
+}
+
 static void followups(const struct smtp_request *req, struct smtp_result *res, double deadline)
 {
 	const struct smtp_step *banner = smtp_result_step(res, STAGE_BANNER);
@@ -236,7 +244,22 @@ static void followups(const struct smtp_request *req, struct smtp_result *res, d
 		add_followup(res, "plain SMTP / STARTTLS on the same port", msg, pos);
 		smtp_result_free(&t);
 	}
-	/* 3. no TLS used and no AUTH offered, but STARTTLS is: is AUTH behind STARTTLS? */
+	/* 3. the handshake failed with an old TLS ceiling: does it work with the library's default range? */
+	if (req->tls_max && req->tls_max < 12 && res->tls.attempted && !res->tls.established &&
+	    (res->tls_used == TLS_STARTTLS || (res->tls_used == TLS_IMPLICIT && !followup_positive(res, "plain SMTP"))) &&
+	    remaining(deadline) > 1000) {
+		struct smtp_request q2 = *req;
+		q2.tls_max = 0;
+		q2.tls_min = 0;
+		struct smtp_result t = {0};
+		confirm(&q2, res->tls_used, STAGE_TLS_HANDSHAKE, deadline, &t);
+		bool pos = t.tls.established;
+		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "without the TLS ceiling the handshake succeeds with " : "no: ",
+			 pos ? t.tls.version : (t.error ? t.error : "the handshake fails too"), "");
+		add_followup(res, "TLS without the device's ceiling", msg, pos);
+		smtp_result_free(&t);
+	}
+	/* 4. no TLS used and no AUTH offered, but STARTTLS is: is AUTH behind STARTTLS? */
 	if (res->tls_used == TLS_NONE && res->caps_before.seen && res->caps_before.auth.n == 0 &&
 	    res->caps_before.starttls && remaining(deadline) > 1000) {
 		struct smtp_result t = {0};

@@ -170,7 +170,9 @@ static void rule_tls_version(const struct smtp_request *q, struct smtp_result *r
 		if (r->steps[i].reply.enhanced[0] && strcmp(r->steps[i].reply.enhanced, "4.7.66") == 0)
 			s = &r->steps[i];
 	bool old_ceiling = q->tls_max && q->tls_max < 12;
-	if (!(alert || s))
+	const struct smtp_followup *f = followup(r, "TLS without the device's ceiling");
+	bool confirmed = f && f->positive;
+	if (!(alert || s || confirmed))
 		return;
 	char t[300];
 	snprintf(t, sizeof(t), "The server refuses the TLS version %s", old_ceiling ? "this device can use" : "offered");
@@ -183,6 +185,8 @@ static void rule_tls_version(const struct smtp_request *q, struct smtp_result *r
 		buf_printf(&ev, "%s. ", r->tls.alert);
 	if (s)
 		buf_printf(&ev, "Server reply: %s", buf_str(&s->reply.lines));
+	if (confirmed)
+		buf_printf(&ev, "The handshake failed (%s); %s.", r->curl_error ? r->curl_error : "no details", f->result);
 	const char *src[] = {"RFC 8997 (TLS 1.0/1.1 deprecated) https://www.rfc-editor.org/rfc/rfc8997",
 			     "Microsoft: 421 4.7.66 TLS 1.0 and 1.1 are not supported https://aka.ms/smtp_auth_tls", NULL};
 	findings_add(&r->findings, "tls-version-too-old", SEV_FAIL, t, buf_str(&ev),
@@ -264,7 +268,9 @@ static void rule_auth(const struct smtp_request *q, struct smtp_result *r)
 			     (const char *[]){SRC_RFC4954, SRC_CURL_SMTP, NULL});
 		return;
 	}
-	if (wants && caps->seen && caps->auth.n == 0 && !r->auth_attempted) {
+	/* a STARTTLS that never completed says nothing about AUTH after TLS */
+	bool tls_incomplete = r->tls.attempted && !r->tls.established;
+	if (wants && caps->seen && caps->auth.n == 0 && !r->auth_attempted && !tls_incomplete) {
 		findings_add(&r->findings, "auth-not-offered", r->ok ? SEV_WARN : SEV_FAIL,
 			     "The server does not offer login (AUTH) on this connection: the device's user name and password are not used",
 			     "The EHLO reply has no AUTH line; libcurl and most printers then skip the login without an error.",

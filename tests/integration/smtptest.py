@@ -10,6 +10,7 @@ import traceback
 SRC = os.environ.get("MFPDOCTOR_SRC") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("MFPDOCTOR_BIN") or os.path.join(SRC, "build", "mfpdoctor")
 sys.path.insert(0, os.path.join(SRC, "tests", "sim"))
+sys.path.insert(0, os.path.join(SRC, "tests", "fixtures"))
 
 
 def run(args, env=None, timeout=120, stdin=subprocess.DEVNULL):

@@ -178,6 +178,7 @@ class SimPrinter:
         self.kind, self.dir, self.certs = kind, os.path.abspath(tmpdir), certs
         self.smtp, self.events, self.hostname, self.alerts = dict(smtp), list(events), hostname, list(alerts)
         self.clock_offset_s = clock_offset_s
+        self._violations = ""
         self.snmp = None
         self.web = None
         self.web_port = None
@@ -234,8 +235,9 @@ class SimPrinter:
         return {"MFPDOCTOR_WEB_PASSWORD": self.web_password}
 
     def violations(self):
-        """Requests the web server counted against read-only behaviour (exit status 3)."""
-        return self.web.returncode == 3 if self.web and self.web.returncode is not None else False
+        """After stop(): the requests the web server counted against read-only behaviour (anything
+        but GET and the login form), as text; "" when there were none."""
+        return self._violations
 
     def stop(self):
         if self.web and self.web.poll() is None:
@@ -245,6 +247,10 @@ class SimPrinter:
             except subprocess.TimeoutExpired:
                 self.web.kill()
                 self.web.wait()
+        if self.web is not None:
+            err = self.web.stderr.read().decode("utf-8", "replace") if self.web.stderr else ""
+            self._violations = err if self.web.returncode == 3 else ""
+            self.web = None
         if self.snmp:
             self.snmp.stop()
             self.snmp = None
