@@ -37,7 +37,8 @@ static const char *const css =
 	".out{color:#1d2330}.out:before{content:'printer \\2192  ';color:#5b6475}"
 	".in{color:#1e7d45}.in.bad{color:#c0392b}.in:before{content:'\\2190  server ';color:#5b6475}"
 	"table{border-collapse:collapse;width:100%;background:#fff;border-radius:8px;overflow:hidden;font-size:.9rem}"
-	"th,td{text-align:left;padding:7px 10px;border-bottom:1px solid #eceef2;vertical-align:top}th{background:#eceef2}"
+	"th,td{text-align:left;padding:7px 10px;border-bottom:1px solid #eceef2;vertical-align:top;word-break:break-word}th{background:#eceef2}"
+	"#checklist{table-layout:fixed}"
 	".st-ok{color:#1e7d45;font-weight:600}.st-fail{color:#c0392b;font-weight:600}.st-unknown{color:#5b6475}"
 	"footer{color:#5b6475;font-size:.8rem;margin-top:28px}";
 
@@ -213,7 +214,7 @@ static void device_html(FILE *out, const struct diagnosis *dg)
 void diag_report_html(FILE *out, const struct diagnosis *dg)
 {
 	const char *st = diag_status_name(dg->status);
-	const char *vendor = device_value(&dg->dev, "identity.vendor"), *model = device_value(&dg->dev, "identity.model");
+	char title[300];
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
 	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Scan-to-email diagnosis: ", out);
@@ -221,9 +222,7 @@ void diag_report_html(FILE *out, const struct diagnosis *dg)
 	fprintf(out, "</title><style>%s</style></head><body><main>\n<h1>Scan-to-email diagnosis: ", css);
 	esc(out, dg->dev.host);
 	fputs("</h1><p class=\"sub\">", out);
-	esc(out, vendor ? vendor : "unknown vendor");
-	fputs(" ", out);
-	esc(out, model ? model : "");
+	esc(out, diag_device_title(dg, title, sizeof(title)));
 	if (dg->service_name) {
 		fputs(" · mail service: ", out);
 		esc(out, dg->service_name);

@@ -1,11 +1,24 @@
 /* report/diag_json.c — the diagnosis as JSON (schema mfpdoctor/diagnosis/1, docs/diagnose.md). */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "report/checklist_report.h"
 #include "report/device_report.h"
 #include "report/diag_report.h"
 #include "report/smtp_report.h"
+
+const char *diag_device_title(const struct diagnosis *dg, char *out, size_t outsz)
+{
+	const char *v = device_value(&dg->dev, "identity.vendor"), *m = device_value(&dg->dev, "identity.model");
+	if (m && v && strncasecmp(m, v, strlen(v)) == 0)
+		v = NULL;
+	snprintf(out, outsz, "%s%s%s", v ? v : "", v && m ? " " : "", m ? m : "");
+	if (!out[0])
+		snprintf(out, outsz, "unknown device");
+	return out;
+}
 
 const char *diag_status_name(enum mfp_exit s)
 {

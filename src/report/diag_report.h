@@ -14,6 +14,10 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose);
 void diag_report_html(FILE *out, const struct diagnosis *dg);
 
+/* "Xerox WorkCentre 7845" from vendor and model facts, without repeating the vendor when the
+ * model already names it; "unknown device" when neither is known. Writes into out. */
+const char *diag_device_title(const struct diagnosis *dg, char *out, size_t outsz);
+
 /* "ok", "warning", "critical", "unknown" */
 const char *diag_status_name(enum mfp_exit s);
 

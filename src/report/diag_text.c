@@ -51,11 +51,9 @@ static const char *status_line(const struct diagnosis *dg)
 static void identity_line(FILE *out, const struct diagnosis *dg)
 {
 	const struct device *d = &dg->dev;
-	const char *v = device_value(d, "identity.vendor"), *m = device_value(d, "identity.model");
+	char title[300];
 	const char *fw = device_value(d, "identity.firmware"), *sn = device_value(d, "identity.serial");
-	put(out, v ? v : "unknown vendor");
-	fputc(' ', out);
-	put(out, m ? m : "");
+	put(out, diag_device_title(dg, title, sizeof(title)));
 	if (sn) {
 		fputs(", serial ", out);
 		put(out, sn);
@@ -202,11 +200,8 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 	fputs("# Scan-to-email diagnosis: ", out);
 	md(out, dg->dev.host);
 	fputs("\n\n**Device:** ", out);
-	struct buf b = {0};
-	const char *v = device_value(&dg->dev, "identity.vendor"), *m = device_value(&dg->dev, "identity.model");
-	buf_printf(&b, "%s %s", v ? v : "unknown vendor", m ? m : "");
-	md(out, buf_str(&b));
-	buf_free(&b);
+	char title[300];
+	md(out, diag_device_title(dg, title, sizeof(title)));
 	fputs("  \n**Status:** ", out);
 	md(out, status_line(dg));
 	fputs("\n\n## What is wrong, and what to change\n\n", out);
