@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/opt_snmp.h"
 #include "cli/secret.h"
 #include "core/device.h"
 #include "core/finding.h"
@@ -21,36 +22,34 @@
 #include "report/smtp_report.h"
 #include "util/redact.h"
 
-enum {
-	O_AUTH_PASS, O_AUTH_PASS_FILE, O_AUTH_PROTO, O_COMMUNITY, O_COMMUNITY_FILE, O_CONTEXT, O_FORMAT, O_HTTP_URL,
-	O_LEVEL, O_NO_HTTP, O_PRIV_PASS, O_PRIV_PASS_FILE, O_PRIV_PROTO, O_RETRIES, O_SNMP_VERSION, O_TIMEOUT, O_USER,
-};
+/* The SNMP options' ids (OS_*) and setter are shared with `diagnose` (cli/opt_snmp.h). */
+enum { O_FORMAT, O_HTTP_URL, O_NO_HTTP, O_TIMEOUT };
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
-	{"auth-pass", 0, CLI_VALUE, O_AUTH_PASS, "PASS", "SNMPv3 authentication pass phrase on the command line (warns; use MFPDOCTOR_SNMP_AUTH_PASS)", "SNMPv3"},
-	{"auth-pass-file", 0, CLI_VALUE, O_AUTH_PASS_FILE, "FILE", "read the SNMPv3 authentication pass phrase from the first line of FILE", "SNMPv3"},
-	{"auth-proto", 0, CLI_VALUE, O_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMPv3"},
-	{"community", 0, CLI_VALUE, O_COMMUNITY, "NAME", "v1/v2c community on the command line (warns; use MFPDOCTOR_SNMP_COMMUNITY); default: public", "SNMP"},
-	{"community-file", 0, CLI_VALUE, O_COMMUNITY_FILE, "FILE", "read the v1/v2c community from the first line of FILE", "SNMP"},
-	{"context", 0, CLI_VALUE, O_CONTEXT, "NAME", "SNMPv3 context name (default empty)", "SNMPv3"},
+	{"auth-pass", 0, CLI_VALUE, OS_AUTH_PASS, "PASS", "SNMPv3 authentication pass phrase on the command line (warns; use MFPDOCTOR_SNMP_AUTH_PASS)", "SNMPv3"},
+	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "read the SNMPv3 authentication pass phrase from the first line of FILE", "SNMPv3"},
+	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMPv3"},
+	{"community", 0, CLI_VALUE, OS_COMMUNITY, "NAME", "v1/v2c community on the command line (warns; use MFPDOCTOR_SNMP_COMMUNITY); default: public", "SNMP"},
+	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "read the v1/v2c community from the first line of FILE", "SNMP"},
+	{"context", 0, CLI_VALUE, OS_CONTEXT, "NAME", "SNMPv3 context name (default empty)", "SNMPv3"},
 	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md", "output format (default text)", "Output"},
 	{"http-url", 0, CLI_VALUE, O_HTTP_URL, "URL", "base URL for the HTTP identification instead of http(s)://HOST (e.g. http://HOST:8000)", "HTTP"},
-	{"level", 0, CLI_VALUE, O_LEVEL, "noauth|auth|priv", "SNMPv3 security level (default: priv with a privacy pass phrase, auth with an authentication one)", "SNMPv3"},
+	{"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", "SNMPv3 security level (default: priv with a privacy pass phrase, auth with an authentication one)", "SNMPv3"},
 	{"no-http", 0, CLI_FLAG, O_NO_HTTP, NULL, "no HTTP identification when SNMP gives nothing", "HTTP"},
-	{"priv-pass", 0, CLI_VALUE, O_PRIV_PASS, "PASS", "SNMPv3 privacy pass phrase on the command line (warns; use MFPDOCTOR_SNMP_PRIV_PASS)", "SNMPv3"},
-	{"priv-pass-file", 0, CLI_VALUE, O_PRIV_PASS_FILE, "FILE", "read the SNMPv3 privacy pass phrase from the first line of FILE", "SNMPv3"},
-	{"priv-proto", 0, CLI_VALUE, O_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES, i.e. AES-128)", "SNMPv3"},
-	{"retries", 0, CLI_VALUE, O_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
-	{"snmp-version", 0, CLI_VALUE, O_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1 once when 2c gets no answer)", "SNMP"},
+	{"priv-pass", 0, CLI_VALUE, OS_PRIV_PASS, "PASS", "SNMPv3 privacy pass phrase on the command line (warns; use MFPDOCTOR_SNMP_PRIV_PASS)", "SNMPv3"},
+	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "read the SNMPv3 privacy pass phrase from the first line of FILE", "SNMPv3"},
+	{"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES, i.e. AES-128)", "SNMPv3"},
+	{"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
+	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1 once when 2c gets no answer)", "SNMP"},
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "the whole read ends within this, HTTP fallback included (default 10)", "SNMP"},
-	{"user", 'u', CLI_VALUE, O_USER, "NAME", "SNMPv3 security name (selects SNMPv3 unless --snmp-version says otherwise)", "SNMPv3"},
+	{"user", 'u', CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3 unless --snmp-version says otherwise)", "SNMPv3"},
 };
 
 struct device_cfg {
-	struct dsnmp_request rq;
-	bool version_set, level_set, no_http;
-	const char *community_argv, *community_file, *auth_argv, *auth_file, *priv_argv, *priv_file, *http_url;
+	struct opt_snmp snmp;
+	bool no_http;
+	const char *http_url;
 	int format;
 	long timeout_s;
 };
@@ -58,20 +57,11 @@ struct device_cfg {
 static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 {
 	struct device_cfg *c = vcfg;
-	struct snmpw_conf *q = &c->rq.conf;
 	long n;
-	int i;
+	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
+	if (r <= 0)
+		return r;
 	switch (id) {
-	case O_AUTH_PASS: c->auth_argv = v; return 0;
-	case O_AUTH_PASS_FILE: c->auth_file = v; return 0;
-	case O_AUTH_PROTO:
-		if ((i = cli_parse_choice("auth-proto", v, "MD5|SHA|SHA-256", err, errsz)) < 0)
-			return -1;
-		q->auth_proto = (enum snmpw_auth_proto)i;
-		return 0;
-	case O_COMMUNITY: c->community_argv = v; return 0;
-	case O_COMMUNITY_FILE: c->community_file = v; return 0;
-	case O_CONTEXT: q->context = v; return 0;
 	case O_FORMAT:
 		if ((i = cli_parse_choice("format", v, "text|json|md", err, errsz)) < 0)
 			return -1;
@@ -84,100 +74,14 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		}
 		c->http_url = v;
 		return 0;
-	case O_LEVEL:
-		if ((i = cli_parse_choice("level", v, "noauth|auth|priv", err, errsz)) < 0)
-			return -1;
-		q->level = (enum snmpw_level)i;
-		c->level_set = true;
-		return 0;
 	case O_NO_HTTP: c->no_http = true; return 0;
-	case O_PRIV_PASS: c->priv_argv = v; return 0;
-	case O_PRIV_PASS_FILE: c->priv_file = v; return 0;
-	case O_PRIV_PROTO:
-		if ((i = cli_parse_choice("priv-proto", v, "DES|AES", err, errsz)) < 0)
-			return -1;
-		q->priv_proto = (enum snmpw_priv_proto)i;
-		return 0;
-	case O_RETRIES:
-		if (cli_parse_long("retries", v, 0, 5, &n, err, errsz))
-			return -1;
-		q->retries = (int)n;
-		return 0;
-	case O_SNMP_VERSION:
-		if ((i = cli_parse_choice("snmp-version", v, "1|2c|3", err, errsz)) < 0)
-			return -1;
-		q->version = i + 1;
-		c->version_set = true;
-		return 0;
 	case O_TIMEOUT:
 		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
 			return -1;
 		c->timeout_s = n;
 		return 0;
-	case O_USER:
-		if (!*v || strlen(v) > 32) {
-			snprintf(err, errsz, "--user: give an SNMPv3 security name of 1 to 32 characters");
-			return -1;
-		}
-		q->user = v;
-		return 0;
 	}
 	return -1;
-}
-
-static char *get_secret(const char *what, const char *env, const char *file, const char *argv_v, const char *opt,
-			int prompt, int *bad)
-{
-	char err[300];
-	struct secret_source src = {what, env, file, argv_v, opt, prompt};
-	char *s = secret_get(&src, err, sizeof(err));
-	if (!s && err[0]) {
-		fprintf(stderr, "mfpdoctor device: %s\n", err);
-		*bad = 1;
-	}
-	return s;
-}
-
-/* Reads the secrets the chosen version needs. Returns 0 or MFP_EXIT_USAGE. */
-static int secrets(struct device_cfg *c, char **community, char **auth, char **priv)
-{
-	struct snmpw_conf *q = &c->rq.conf;
-	int bad = 0;
-	if (q->version != 3) {
-		*community = get_secret("SNMP community", "MFPDOCTOR_SNMP_COMMUNITY", c->community_file, c->community_argv,
-					"--community", 0, &bad);
-		q->community = *community ? *community : "public"; /* the factory default read community */
-		return bad ? MFP_EXIT_USAGE : 0;
-	}
-	if (!q->user) {
-		fputs("mfpdoctor device: SNMPv3 needs --user NAME\n", stderr);
-		return MFP_EXIT_USAGE;
-	}
-	bool want_auth = !c->level_set || q->level >= SNMPW_LEVEL_AUTH;
-	if (want_auth)
-		*auth = get_secret("SNMPv3 authentication pass phrase", "MFPDOCTOR_SNMP_AUTH_PASS", c->auth_file,
-				   c->auth_argv, "--auth-pass", c->level_set, &bad);
-	bool want_priv = *auth && (!c->level_set || q->level == SNMPW_LEVEL_PRIV);
-	if (want_priv)
-		*priv = get_secret("SNMPv3 privacy pass phrase", "MFPDOCTOR_SNMP_PRIV_PASS", c->priv_file, c->priv_argv,
-				   "--priv-pass", c->level_set, &bad);
-	if (bad)
-		return MFP_EXIT_USAGE;
-	if (!c->level_set)
-		q->level = *priv ? SNMPW_LEVEL_PRIV : *auth ? SNMPW_LEVEL_AUTH : SNMPW_LEVEL_NOAUTH;
-	if (q->level >= SNMPW_LEVEL_AUTH && !*auth) {
-		fputs("mfpdoctor device: --level auth/priv needs an authentication pass phrase (MFPDOCTOR_SNMP_AUTH_PASS "
-		      "or --auth-pass-file)\n", stderr);
-		return MFP_EXIT_USAGE;
-	}
-	if (q->level == SNMPW_LEVEL_PRIV && !*priv) {
-		fputs("mfpdoctor device: --level priv needs a privacy pass phrase (MFPDOCTOR_SNMP_PRIV_PASS or "
-		      "--priv-pass-file)\n", stderr);
-		return MFP_EXIT_USAGE;
-	}
-	q->auth_pass = *auth;
-	q->priv_pass = *priv;
-	return 0;
 }
 
 static long mono_ms(void)
@@ -197,11 +101,8 @@ static void http_host(const char *peer, char *out, size_t outsz)
 
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
-	struct device_cfg c = {
-		.rq = {.conf = {.version = 2, .retries = 1, .auth_proto = SNMPW_AUTH_SHA, .priv_proto = SNMPW_PRIV_AES},
-		       .probe = true},
-		.timeout_s = 10,
-	};
+	struct device_cfg c = {.timeout_s = 10};
+	opt_snmp_init(&c.snmp);
 	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0;
 	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
@@ -223,21 +124,13 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		fprintf(stderr, "mfpdoctor device: '%.60s' is not HOST, HOST:PORT or [IPv6]:PORT\n", host);
 		return MFP_EXIT_USAGE;
 	}
-	struct snmpw_conf *q = &c.rq.conf;
-	q->peer = host;
-	if (!c.version_set && q->user)
-		q->version = 3;
-	c.rq.v1_fallback = !c.version_set && q->version == 2;
-	char *community = NULL, *auth = NULL, *priv = NULL;
-	if ((rc = secrets(&c, &community, &auth, &priv)) != 0) {
-		secret_free(community);
-		secret_free(auth);
-		secret_free(priv);
+	if ((rc = opt_snmp_finish(&c.snmp, "device", host)) != 0) {
+		opt_snmp_free(&c.snmp);
 		redact_clear();
 		return rc;
 	}
 	long start = mono_ms(), total = c.timeout_s * 1000;
-	c.rq.budget_ms = c.no_http ? total : total * 7 / 10;
+	c.snmp.rq.budget_ms = c.no_http ? total : total * 7 / 10;
 
 	struct ident_vendors vs;
 	struct strlist perr = {0};
@@ -248,7 +141,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		device_note(&d, "%s", perr.v[i]);
 	strlist_free(&perr);
 
-	enum dsnmp_result res = dsnmp_read(&c.rq, &vs, &d);
+	enum dsnmp_result res = dsnmp_read(&c.snmp.rq, &vs, &d);
 	int ex = res == DSNMP_OK ? MFP_EXIT_OK : res == DSNMP_PARTIAL ? MFP_EXIT_WARNING : MFP_EXIT_UNKNOWN;
 	if (res == DSNMP_NONE && !c.no_http) {
 		char hh[300];
@@ -268,9 +161,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	device_free(&d);
 	ident_vendors_free(&vs);
 	kb_vendors_unload();
-	secret_free(community);
-	secret_free(auth);
-	secret_free(priv);
+	opt_snmp_free(&c.snmp);
 	redact_clear();
 	return ex;
 }
