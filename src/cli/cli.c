@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/finding.h"
+#include "util/buf.h"
 
 static int cmp_opt(const void *key, const void *elem)
 {
@@ -203,4 +204,39 @@ int cli_parse_choice(const char *opt, const char *s, const char *choices, char *
 	}
 	snprintf(err, errsz, "--%s: '%.60s' is not one of %s", opt, s, choices);
 	return -1;
+}
+
+int cli_parse_host(const struct cli_cmd *cmd, int argc, char **argv, void *cfg, cli_setter set,
+		   const char **host, const char *what)
+{
+	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos));
+	int npos = 0;
+	int rc = cli_parse(cmd, argc, argv, cfg, set, pos, &npos);
+	if (rc == 0 && npos != 1) {
+		fprintf(stderr, "mfpdoctor %s: give exactly one %s%s\nTry 'mfpdoctor %s --help'.\n", cmd->name, what,
+			npos ? " (unexpected extra argument)" : "", cmd->name);
+		rc = MFP_EXIT_USAGE;
+	}
+	*host = rc == 0 ? pos[0] : NULL;
+	free(pos);
+	return rc;
+}
+
+int cli_parse_size(const char *opt, const char *s, long long *out, char *err, size_t errsz)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double mul = 1;
+	if (*end == 'K' || *end == 'k')
+		mul = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1024 * 1024, end++;
+	if (*end == 'B' || *end == 'b' || (*end == 'i' && (end[1] == 'B' || end[1] == 'b')))
+		end += *end == 'i' ? 2 : 1;
+	if (end == s || *end || !(v > 0) || v * mul > 512.0 * 1024 * 1024) {
+		snprintf(err, errsz, "--%s: '%.40s' is not a size up to 512M (examples: 2M, 500K, 10485760)", opt, s);
+		return -1;
+	}
+	*out = (long long)(v * mul);
+	return 0;
 }

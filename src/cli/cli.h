@@ -55,9 +55,21 @@ int cli_parse_long(const char *opt, const char *s, long min, long max, long *out
 /* Matches s against a "|"-separated list of choices; returns the index or -1 (message in err). */
 int cli_parse_choice(const char *opt, const char *s, const char *choices, char *err, size_t errsz);
 
+/* Parses argv like cli_parse and requires exactly one positional argument (the host), borrowed
+ * from argv into *host; what names it in the error ("HOST[:PORT]"). Returns 0, 1 when --help was
+ * printed, or MFP_EXIT_USAGE after printing the error. */
+int cli_parse_host(const struct cli_cmd *cmd, int argc, char **argv, void *cfg, cli_setter set,
+		   const char **host, const char *what);
+
+/* Parses a size like "2M", "500K", "10485760" (K and M are binary; a trailing B is allowed) in
+ * (0, 512M]; returns 0 or -1 with a message naming opt. */
+int cli_parse_size(const char *opt, const char *s, long long *out, char *err, size_t errsz);
+
 /* The registry of subcommands (cli/commands.c). */
 extern const struct cli_cmd *const cli_commands[];
 extern const size_t cli_ncommands;
+/* The subcommand named name, or NULL. */
+const struct cli_cmd *cli_find_command(const char *name);
 
 int cli_main(int argc, char **argv);
 

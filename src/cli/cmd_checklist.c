@@ -171,11 +171,3 @@ const struct cli_cmd cmd_checklist = {
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
 };
-
-/* For tests/unit/test_explain.c. */
-const struct cli_opt *cmd_checklist_opts(size_t *n);
-const struct cli_opt *cmd_checklist_opts(size_t *n)
-{
-	*n = sizeof(opts) / sizeof(opts[0]);
-	return opts;
-}

@@ -103,21 +103,10 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct device_cfg c = {.timeout_s = 10};
 	opt_snmp_init(&c.snmp);
-	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
-	int npos = 0;
-	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
-	if (rc) {
-		free(pos);
+	const char *host;
+	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "HOST[:PORT]");
+	if (rc)
 		return rc == 1 ? MFP_EXIT_OK : rc;
-	}
-	if (npos != 1) {
-		fprintf(stderr, "mfpdoctor device: give exactly one HOST[:PORT]%s\nTry 'mfpdoctor device --help'.\n",
-			npos ? " (unexpected extra argument)" : "");
-		free(pos);
-		return MFP_EXIT_USAGE;
-	}
-	const char *host = pos[0];
-	free(pos);
 	char hbuf[300];
 	int port;
 	if (snmpw_split_peer(host, hbuf, sizeof(hbuf), &port) < 0 || strpbrk(hbuf, " /\\@?#\r\n\t")) {
@@ -182,11 +171,3 @@ const struct cli_cmd cmd_device = {
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
 };
-
-/* For tests/unit/test_cli.c. */
-const struct cli_opt *cmd_device_opts(size_t *n);
-const struct cli_opt *cmd_device_opts(size_t *n)
-{
-	*n = sizeof(opts) / sizeof(opts[0]);
-	return opts;
-}

@@ -91,25 +91,6 @@ struct diag_cfg {
 	long timeout_s;
 };
 
-static int parse_size(const char *s, long long *out, char *err, size_t errsz)
-{
-	char *end;
-	double v = strtod(s, &end);
-	long long mul = 1;
-	if (*end == 'K' || *end == 'k')
-		mul = 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1024 * 1024, end++;
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (end == s || *end || v <= 0 || v * (double)mul > 512.0 * 1024 * 1024) {
-		snprintf(err, errsz, "--size: '%.40s' is not a size up to 512M (examples: 2M, 500K, 10485760)", s);
-		return -1;
-	}
-	*out = (long long)(v * (double)mul);
-	return 0;
-}
-
 static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 {
 	struct diag_cfg *c = vcfg;
@@ -154,7 +135,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		o->server = v;
 		return 0;
 	case O_SERVICE: c->service = v; return 0;
-	case O_SIZE: return parse_size(v, &o->size, err, errsz);
+	case O_SIZE: return cli_parse_size("size", v, &o->size, err, errsz);
 	case O_STOP_AFTER: {
 		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO};
 		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt", err, errsz)) < 0)
@@ -307,20 +288,10 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	c.ov.auth = -1;
 	c.ov.stop_after = STAGE_LAST;
 	c.timeout_s = 10;
-	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
-	int npos = 0;
-	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
-	if (rc) {
-		free(pos);
+	const char *host;
+	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "printer HOST[:SNMP-PORT]");
+	if (rc)
 		return rc == 1 ? MFP_EXIT_OK : rc;
-	}
-	if (npos != 1) {
-		fprintf(stderr, "mfpdoctor diagnose: give exactly one printer HOST[:SNMP-PORT]\nTry 'mfpdoctor diagnose --help'.\n");
-		free(pos);
-		return MFP_EXIT_USAGE;
-	}
-	const char *host = pos[0];
-	free(pos);
 	if (c.vendor && !kb_vendor_find(c.vendor)) {
 		fprintf(stderr, "mfpdoctor diagnose: --vendor %.40s is not a known vendor (see devices/)\n", c.vendor);
 		return MFP_EXIT_USAGE;

@@ -56,31 +56,6 @@ struct smtp_cfg {
 	bool verbose;
 };
 
-static int parse_size(const char *s, long long *out, char *err, size_t errsz)
-{
-	char *end;
-	double v = strtod(s, &end);
-	long long mul = 1;
-	if (end == s || v < 0) {
-		snprintf(err, errsz, "--size: '%.40s' is not a size (examples: 2M, 500K, 10485760)", s);
-		return -1;
-	}
-	if (*end == 'K' || *end == 'k')
-		mul = 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1024 * 1024, end++;
-	else if (*end == 'G' || *end == 'g')
-		mul = 1024LL * 1024 * 1024, end++;
-	if (*end == 'B' || *end == 'b' || (*end == 'i' && (end[1] == 'B' || end[1] == 'b')))
-		end += *end == 'i' ? 2 : 1;
-	if (*end || v * (double)mul > 512.0 * 1024 * 1024) {
-		snprintf(err, errsz, "--size: '%.40s' is not a size up to 512M (examples: 2M, 500K, 10485760)", s);
-		return -1;
-	}
-	*out = (long long)(v * (double)mul);
-	return 0;
-}
-
 static int parse_tlsver(const char *opt, const char *v, int *out, char *err, size_t errsz)
 {
 	int i = cli_parse_choice(opt, v, TLS_VERSION_CHOICES, err, errsz);
@@ -139,7 +114,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		}
 		q->server = v;
 		return 0;
-	case O_SIZE: return parse_size(v, &q->size, err, errsz);
+	case O_SIZE: return cli_parse_size("size", v, &q->size, err, errsz);
 	case O_STOP_AFTER: {
 		/* stage names are accepted too (explain's "reveal" commands use them) */
 		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM,
@@ -287,11 +262,3 @@ const struct cli_cmd cmd_smtp = {
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
 };
-
-/* For tests/unit/test_cli.c. */
-const struct cli_opt *cmd_smtp_opts(size_t *n);
-const struct cli_opt *cmd_smtp_opts(size_t *n)
-{
-	*n = sizeof(opts) / sizeof(opts[0]);
-	return opts;
-}

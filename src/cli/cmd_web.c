@@ -106,20 +106,10 @@ static int outcome(int rc, const struct device *d)
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct web_cfg c = {.o = {.timeout_ms = 15000}};
-	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
-	int npos = 0;
-	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
-	if (rc) {
-		free(pos);
+	const char *host;
+	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "HOST");
+	if (rc)
 		return rc == 1 ? MFP_EXIT_OK : rc;
-	}
-	if (npos != 1) {
-		fprintf(stderr, "mfpdoctor web: give exactly one HOST\nTry 'mfpdoctor web --help'.\n");
-		free(pos);
-		return MFP_EXIT_USAGE;
-	}
-	const char *host = pos[0];
-	free(pos);
 	if (!*host || strlen(host) > 253 || strpbrk(host, " /\\@?#\r\n\t")) {
 		fprintf(stderr, "mfpdoctor web: '%.60s' is not a host name or address\n", host);
 		return MFP_EXIT_USAGE;
@@ -184,11 +174,3 @@ const struct cli_cmd cmd_web = {
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
 };
-
-/* For tests/unit/test_web_extract.c. */
-const struct cli_opt *cmd_web_opts(size_t *n);
-const struct cli_opt *cmd_web_opts(size_t *n)
-{
-	*n = sizeof(opts) / sizeof(opts[0]);
-	return opts;
-}

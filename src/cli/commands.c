@@ -17,6 +17,14 @@ const struct cli_cmd *const cli_commands[] = {
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
+const struct cli_cmd *cli_find_command(const char *name)
+{
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i]->name, name) == 0)
+			return cli_commands[i];
+	return NULL;
+}
+
 static void print_global_help(FILE *out)
 {
 	fputs("mfpdoctor — why does this printer's scan-to-email fail, and what to change.\n\n"
@@ -52,9 +60,9 @@ int cli_main(int argc, char **argv)
 		print_version();
 		return MFP_EXIT_OK;
 	}
-	for (size_t i = 0; i < cli_ncommands; i++)
-		if (strcmp(cli_commands[i]->name, c) == 0)
-			return cli_commands[i]->run(cli_commands[i], argc - 1, argv + 1);
+	const struct cli_cmd *cmd = cli_find_command(c);
+	if (cmd)
+		return cmd->run(cmd, argc - 1, argv + 1);
 	fprintf(stderr, "mfpdoctor: unknown command '%.60s'. Try 'mfpdoctor --help'.\n", c);
 	return MFP_EXIT_USAGE;
 }

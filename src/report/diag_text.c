@@ -8,35 +8,8 @@
 #include "report/device_report.h"
 #include "report/diag_report.h"
 #include "report/smtp_report.h"
+#include "report/term.h"
 #include "util/text.h"
-
-#define C_RED "\033[31m"
-#define C_GRN "\033[32m"
-#define C_YEL "\033[33m"
-#define C_BLD "\033[1m"
-#define C_OFF "\033[0m"
-
-static const char *col(bool on, const char *c)
-{
-	return on ? c : "";
-}
-
-static void put(FILE *out, const char *s)
-{
-	char *c = text_sanitize(s ? s : "", 0, 0);
-	fputs(c, out);
-	free(c);
-}
-
-static void put_block(FILE *out, const char *indent, const char *s)
-{
-	char *c = text_sanitize(s ? s : "", 0, 1);
-	for (char *p = c, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		fprintf(out, "%s%.*s\n", indent, nl ? (int)(nl - p) : (int)strlen(p), p);
-	}
-	free(c);
-}
 
 static const char *status_line(const struct diagnosis *dg)
 {
@@ -53,24 +26,24 @@ static void identity_line(FILE *out, const struct diagnosis *dg)
 	const struct device *d = &dg->dev;
 	char title[300];
 	const char *fw = device_value(d, "identity.firmware"), *sn = device_value(d, "identity.serial");
-	put(out, diag_device_title(dg, title, sizeof(title)));
+	term_put(out, diag_device_title(dg, title, sizeof(title)));
 	if (sn) {
 		fputs(", serial ", out);
-		put(out, sn);
+		term_put(out, sn);
 	}
 	if (fw) {
 		fputs(", firmware ", out);
-		put(out, fw);
+		term_put(out, fw);
 	}
 }
 
 static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
 {
 	bool bad = !s->done || (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed));
-	fprintf(out, "    %s%-4s%s %-15s ", col(colour, bad ? C_RED : C_GRN), bad ? "FAIL" : "ok", col(colour, C_OFF),
+	fprintf(out, "    %s%-4s%s %-15s ", term_col(colour, bad ? C_RED : C_GRN), bad ? "FAIL" : "ok", term_col(colour, C_OFF),
 		stage_name(s->stage));
 	if (s->command) {
-		put(out, s->command);
+		term_put(out, s->command);
 		fputs("  ", out);
 	}
 	if (s->reply.nlines) {
@@ -78,10 +51,10 @@ static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
 		if (strlen(j) > 140)
 			strcpy(j + 137, "...");
 		fputs("=> ", out);
-		put(out, j);
+		term_put(out, j);
 		free(j);
 	} else if (s->detail) {
-		put(out, s->detail);
+		term_put(out, s->detail);
 	} else if (!s->done) {
 		fputs("(no reply)", out);
 	}
@@ -90,74 +63,74 @@ static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
 
 void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool verbose)
 {
-	fprintf(out, "%smfpdoctor diagnose %s%s: ", col(colour, C_BLD), dg->dev.host, col(colour, C_OFF));
+	fprintf(out, "%smfpdoctor diagnose %s%s: ", term_col(colour, C_BLD), dg->dev.host, term_col(colour, C_OFF));
 	identity_line(out, dg);
 	fputc('\n', out);
 	const char *sc = dg->status == MFP_EXIT_OK ? C_GRN : dg->status == MFP_EXIT_WARNING ? C_YEL : C_RED;
-	fprintf(out, "%s%sStatus: %s%s\n", col(colour, C_BLD), col(colour, sc), status_line(dg), col(colour, C_OFF));
+	fprintf(out, "%s%sStatus: %s%s\n", term_col(colour, C_BLD), term_col(colour, sc), status_line(dg), term_col(colour, C_OFF));
 
-	fprintf(out, "\n%sWhat is wrong, and what to change%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	fprintf(out, "\n%sWhat is wrong, and what to change%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	if (!dg->findings.n)
 		fputs("  Nothing: every check passed.\n", out);
 	for (size_t i = 0; i < dg->findings.n; i++) {
 		const struct finding *f = &dg->findings.v[i];
 		const char *c = f->sev == SEV_FAIL ? C_RED : f->sev == SEV_WARN ? C_YEL : "";
-		fprintf(out, " %2zu. %s[%s]%s ", i + 1, col(colour, c), severity_name(f->sev), col(colour, C_OFF));
-		put(out, f->title);
+		fprintf(out, " %2zu. %s[%s]%s ", i + 1, term_col(colour, c), severity_name(f->sev), term_col(colour, C_OFF));
+		term_put(out, f->title);
 		fputc('\n', out);
 		if (f->evidence && *f->evidence) {
 			fputs("      Evidence:\n", out);
-			put_block(out, "        ", f->evidence);
+			term_block(out, "        ", f->evidence);
 		}
 		if (f->fix) {
 			fputs("      Fix: ", out);
-			put(out, f->fix);
+			term_put(out, f->fix);
 			fputc('\n', out);
 		}
 		for (size_t k = 0; k < f->sources.n && verbose; k++) {
 			fputs("      Source: ", out);
-			put(out, f->sources.v[k]);
+			term_put(out, f->sources.v[k]);
 			fputc('\n', out);
 		}
 	}
 
 	if (dg->dev.nevents) {
-		fprintf(out, "\n%sErrors the device logged%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sErrors the device logged%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		for (size_t i = 0; i < dg->dev.nevents; i++) {
 			const struct device_event *e = &dg->dev.events[i];
 			const struct diag_event *x = i < dg->nevents ? &dg->events[i] : NULL;
 			fputs("  - ", out);
-			put(out, e->code ? e->code : "");
+			term_put(out, e->code ? e->code : "");
 			fputs(e->code ? " " : "", out);
-			put(out, e->text);
+			term_put(out, e->text);
 			fprintf(out, " (%s%s", event_origin_name(e->origin), e->time ? ", " : "");
-			put(out, e->time ? e->time : "");
+			term_put(out, e->time ? e->time : "");
 			fputs(")\n", out);
 			if (x && x->explained) {
 				fputs("      Meaning: ", out);
-				put(out, x->e.meaning ? x->e.meaning : "not in the knowledge base");
+				term_put(out, x->e.meaning ? x->e.meaning : "not in the knowledge base");
 				fprintf(out, " [stage %s, confidence %s]\n", stage_name(x->e.stage),
 					x->e.confidence ? x->e.confidence : "?");
 			}
 			if (x && x->reproduced) {
 				fprintf(out, "      Reproduced by the test: %s — ", x->reproduced);
-				put(out, x->note);
+				term_put(out, x->note);
 				fputc('\n', out);
 			}
 		}
 	}
 
-	fprintf(out, "\n%sThe test send (mirrors the device's settings)%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	fprintf(out, "\n%sThe test send (mirrors the device's settings)%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	for (size_t i = 0; i < dg->nsettings; i++) {
 		fprintf(out, "  %-8s ", dg->settings[i].name);
-		put(out, dg->settings[i].value);
+		term_put(out, dg->settings[i].value);
 		fputs("   <- ", out);
-		put(out, dg->settings[i].source);
+		term_put(out, dg->settings[i].source);
 		fputc('\n', out);
 	}
 	if (!dg->test_ran) {
 		fputs("  Not run: ", out);
-		put(out, dg->test_skipped);
+		term_put(out, dg->test_skipped);
 		fputc('\n', out);
 	} else {
 		fputs("  Conversation:\n", out);
@@ -165,59 +138,51 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 			stage_row(out, &dg->smtp.steps[i], colour);
 		if (dg->smtp.tls.have_cert) {
 			fprintf(out, "  TLS: %s %s; certificate ", dg->smtp.tls.version, dg->smtp.tls.cipher);
-			put(out, dg->smtp.tls.subject);
+			term_put(out, dg->smtp.tls.subject);
 			fprintf(out, ", valid until %s; chain %s, name %s\n", dg->smtp.tls.not_after,
 				dg->smtp.tls.chain_error ? "NOT verified" : "verified", dg->smtp.tls.name_ok ? "verified" : "NOT verified");
 		}
 	}
 
 	if (dg->have_checklist) {
-		fprintf(out, "\n%sChecklist%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sChecklist%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		checklist_report_text(out, &dg->checklist, colour);
 	}
-	fprintf(out, "\n%sDevice%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	fprintf(out, "\n%sDevice%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	device_report_text(out, &dg->dev, colour);
 	if (verbose && dg->test_ran) {
-		fprintf(out, "\n%sTranscript (secrets redacted)%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sTranscript (secrets redacted)%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		for (size_t i = 0; i < dg->smtp.transcript.n; i++) {
 			fputs("  ", out);
-			put(out, dg->smtp.transcript.v[i]);
+			term_put(out, dg->smtp.transcript.v[i]);
 			fputc('\n', out);
 		}
 	}
 }
 
-static void md(FILE *out, const char *s)
-{
-	struct buf b = {0};
-	text_md_escape(&b, s ? s : "");
-	fputs(buf_str(&b), out);
-	buf_free(&b);
-}
-
 void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 {
 	fputs("# Scan-to-email diagnosis: ", out);
-	md(out, dg->dev.host);
+	term_md(out, dg->dev.host);
 	fputs("\n\n**Device:** ", out);
 	char title[300];
-	md(out, diag_device_title(dg, title, sizeof(title)));
+	term_md(out, diag_device_title(dg, title, sizeof(title)));
 	fputs("  \n**Status:** ", out);
-	md(out, status_line(dg));
+	term_md(out, status_line(dg));
 	fputs("\n\n## What is wrong, and what to change\n\n", out);
 	if (!dg->findings.n)
 		fputs("Nothing: every check passed.\n", out);
 	for (size_t i = 0; i < dg->findings.n; i++) {
 		const struct finding *f = &dg->findings.v[i];
 		fprintf(out, "%zu. **%s:** ", i + 1, severity_name(f->sev));
-		md(out, f->title);
+		term_md(out, f->title);
 		fputs("\n   - Evidence: ", out);
-		md(out, f->evidence);
+		term_md(out, f->evidence);
 		fputs("\n   - Fix: ", out);
-		md(out, f->fix);
+		term_md(out, f->fix);
 		for (size_t k = 0; k < f->sources.n; k++) {
 			fputs("\n   - Source: ", out);
-			md(out, f->sources.v[k]);
+			term_md(out, f->sources.v[k]);
 		}
 		fputc('\n', out);
 	}
@@ -227,24 +192,24 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 			const struct device_event *e = &dg->dev.events[i];
 			const struct diag_event *x = i < dg->nevents ? &dg->events[i] : NULL;
 			fputs("| ", out);
-			md(out, e->code);
+			term_md(out, e->code);
 			fputs(" | ", out);
-			md(out, e->text);
+			term_md(out, e->text);
 			fputs(" | ", out);
-			md(out, e->time);
+			term_md(out, e->time);
 			fputs(" | ", out);
-			md(out, x && x->explained ? x->e.meaning : "");
+			term_md(out, x && x->explained ? x->e.meaning : "");
 			fputs(" | ", out);
-			md(out, x ? x->note : "");
+			term_md(out, x ? x->note : "");
 			fputs(" |\n", out);
 		}
 	}
 	fputs("\n## The test send\n\n| setting | value | from |\n|---|---|---|\n", out);
 	for (size_t i = 0; i < dg->nsettings; i++) {
 		fprintf(out, "| %s | ", dg->settings[i].name);
-		md(out, dg->settings[i].value);
+		term_md(out, dg->settings[i].value);
 		fputs(" | ", out);
-		md(out, dg->settings[i].source);
+		term_md(out, dg->settings[i].source);
 		fputs(" |\n", out);
 	}
 	if (dg->test_ran) {
@@ -253,15 +218,15 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 			const struct smtp_step *s = &dg->smtp.steps[i];
 			char *j = smtp_reply_joined(&s->reply);
 			fprintf(out, "| %s | ", stage_name(s->stage));
-			md(out, s->command ? s->command : "");
+			term_md(out, s->command ? s->command : "");
 			fputs(" | ", out);
-			md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : "(no reply)")));
+			term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : "(no reply)")));
 			fputs(" |\n", out);
 			free(j);
 		}
 	} else {
 		fputs("\nNot run: ", out);
-		md(out, dg->test_skipped);
+		term_md(out, dg->test_skipped);
 		fputc('\n', out);
 	}
 	if (dg->have_checklist) {

@@ -3,42 +3,10 @@
 #include <string.h>
 
 #include "report/smtp_report.h"
+#include "report/term.h"
 #include "util/text.h"
 
-#define C_RED "\033[31m"
-#define C_GRN "\033[32m"
-#define C_YEL "\033[33m"
-#define C_BLD "\033[1m"
-#define C_OFF "\033[0m"
-
-static const char *col(bool on, const char *c)
-{
-	return on ? c : "";
-}
-
-static void print_clean(FILE *out, const char *s)
-{
-	char *c = text_sanitize(s ? s : "", 0, 0);
-	fputs(c, out);
-	free(c);
-}
-
 /* Prints multi-line untrusted text, each line indented. */
-static void print_block(FILE *out, const char *indent, const char *s)
-{
-	char *c = text_sanitize(s ? s : "", 0, 1);
-	const char *p = c;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		fprintf(out, "%s%.*s\n", indent, (int)n, p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	free(c);
-}
-
 static const char *step_status(const struct smtp_step *s)
 {
 	if (!s->done)
@@ -94,152 +62,144 @@ void smtp_report_text(FILE *out, const struct smtp_request *req, const struct sm
 		      bool verbose)
 {
 	struct buf b = {0};
-	fprintf(out, "%smfpdoctor smtp%s: ", col(colour, C_BLD), col(colour, C_OFF));
-	print_clean(out, res->host);
+	fprintf(out, "%smfpdoctor smtp%s: ", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	term_put(out, res->host);
 	fprintf(out, " port %ld, %s%s%s\n", res->port_used, tls_mode_name(res->tls_used),
 		res->ip ? ", address " : "", res->ip ? res->ip : "");
 	verdict_line(&b, req, res);
-	fprintf(out, "%sVerdict: ", col(colour, res->ok ? C_GRN : C_RED));
-	print_clean(out, buf_str(&b));
-	fprintf(out, "%s\n", col(colour, C_OFF));
+	fprintf(out, "%sVerdict: ", term_col(colour, res->ok ? C_GRN : C_RED));
+	term_put(out, buf_str(&b));
+	fprintf(out, "%s\n", term_col(colour, C_OFF));
 	buf_free(&b);
 
 	if (res->findings.n) {
-		fprintf(out, "\n%sWhat is wrong, and what to change%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sWhat is wrong, and what to change%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		for (size_t i = 0; i < res->findings.n; i++) {
 			const struct finding *f = &res->findings.v[i];
 			const char *c = f->sev == SEV_FAIL ? C_RED : f->sev == SEV_WARN ? C_YEL : "";
-			fprintf(out, "  %s[%s]%s ", col(colour, c), severity_name(f->sev), col(colour, C_OFF));
-			print_clean(out, f->title);
+			fprintf(out, "  %s[%s]%s ", term_col(colour, c), severity_name(f->sev), term_col(colour, C_OFF));
+			term_put(out, f->title);
 			fputc('\n', out);
 			if (f->evidence && *f->evidence) {
 				fputs("      Evidence:\n", out);
-				print_block(out, "        ", f->evidence);
+				term_block(out, "        ", f->evidence);
 			}
 			if (f->fix) {
 				fputs("      Fix: ", out);
-				print_clean(out, f->fix);
+				term_put(out, f->fix);
 				fputc('\n', out);
 			}
 			for (size_t k = 0; k < f->sources.n; k++) {
 				fputs("      Source: ", out);
-				print_clean(out, f->sources.v[k]);
+				term_put(out, f->sources.v[k]);
 				fputc('\n', out);
 			}
 		}
 	}
 
-	fprintf(out, "\n%sConversation%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	fprintf(out, "\n%sConversation%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
 		const char *st = step_status(s);
-		fprintf(out, "  %s%-8s%s %-15s %7.1f ms  ", col(colour, strcmp(st, "ok") ? C_RED : C_GRN), st,
-			col(colour, C_OFF), stage_name(s->stage), s->elapsed_ms);
+		fprintf(out, "  %s%-8s%s %-15s %7.1f ms  ", term_col(colour, strcmp(st, "ok") ? C_RED : C_GRN), st,
+			term_col(colour, C_OFF), stage_name(s->stage), s->elapsed_ms);
 		if (s->command) {
-			print_clean(out, s->command);
+			term_put(out, s->command);
 			fputs("  ", out);
 		}
 		if (s->reply.nlines) {
 			char *j = smtp_reply_joined(&s->reply);
 			fputs("=> ", out);
-			print_clean(out, strlen(j) > 160 ? "" : j);
+			term_put(out, strlen(j) > 160 ? "" : j);
 			if (strlen(j) > 160) {
 				j[157] = '\0';
-				print_clean(out, j);
+				term_put(out, j);
 				fputs("...", out);
 			}
 			free(j);
 		} else if (s->detail) {
-			print_clean(out, s->detail);
+			term_put(out, s->detail);
 		}
 		fputc('\n', out);
 	}
 
-	fprintf(out, "\n%sServer capabilities%s\n", col(colour, C_BLD), col(colour, C_OFF));
+	fprintf(out, "\n%sServer capabilities%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	caps_line(&b, &res->caps_before);
 	fputs("  before TLS: ", out);
-	print_clean(out, buf_str(&b));
+	term_put(out, buf_str(&b));
 	fputc('\n', out);
 	buf_reset(&b);
 	if (res->caps_after.seen) {
 		caps_line(&b, &res->caps_after);
 		fputs("  after TLS:  ", out);
-		print_clean(out, buf_str(&b));
+		term_put(out, buf_str(&b));
 		fputc('\n', out);
 	}
 	buf_free(&b);
 
 	const struct tls_facts *t = &res->tls;
 	if (t->attempted) {
-		fprintf(out, "\n%sTLS%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sTLS%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		fprintf(out, "  %s %s %s\n", t->established ? "established:" : "not established", t->version, t->cipher);
 		if (t->have_cert) {
 			fputs("  certificate: ", out);
-			print_clean(out, t->subject);
+			term_put(out, t->subject);
 			fputs("\n  issuer:      ", out);
-			print_clean(out, t->issuer);
+			term_put(out, t->issuer);
 			fputs("\n  names:      ", out);
 			for (size_t i = 0; i < t->sans.n; i++) {
 				fputc(' ', out);
-				print_clean(out, t->sans.v[i]);
+				term_put(out, t->sans.v[i]);
 			}
 			fprintf(out, "\n  valid until: %s (%ld days left)\n  sha256:      %s\n", t->not_after, t->days_left,
 				t->sha256);
 			fprintf(out, "  chain verified: %s", t->chain_error ? "no — " : "yes");
-			print_clean(out, t->chain_error ? t->chain_error : "");
+			term_put(out, t->chain_error ? t->chain_error : "");
 			fprintf(out, "\n  name verified:  %s", t->name_ok ? "yes" : "no — ");
-			print_clean(out, t->name_ok ? "" : t->name_error);
+			term_put(out, t->name_ok ? "" : t->name_error);
 			fputc('\n', out);
 		}
 		if (t->alert) {
 			fputs("  ", out);
-			print_clean(out, t->alert);
+			term_put(out, t->alert);
 			fputc('\n', out);
 		}
 	}
 
 	if (res->nexplanations) {
-		fprintf(out, "\n%sWhat the server's replies mean%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sWhat the server's replies mean%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		for (size_t i = 0; i < res->nexplanations; i++) {
 			const struct kb_explanation *e = &res->explanations[i];
 			fprintf(out, "  %d%s%s (%s%s%s, stage %s): ", e->code, e->enhanced[0] ? " " : "", e->enhanced,
 				e->class_name ? e->class_name : "", e->provider ? ", " : "", e->provider ? e->provider : "",
 				stage_name(e->stage));
-			print_clean(out, e->meaning ? e->meaning : "no entry in the knowledge base");
+			term_put(out, e->meaning ? e->meaning : "no entry in the knowledge base");
 			fputc('\n', out);
 			if (e->fix) {
 				fputs("      Fix: ", out);
-				print_clean(out, e->fix);
+				term_put(out, e->fix);
 				fputc('\n', out);
 			}
 		}
 	}
 	if (res->nfollowups) {
-		fprintf(out, "\n%sConfirmation probes%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sConfirmation probes%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		for (size_t i = 0; i < res->nfollowups; i++) {
 			fputs("  ", out);
-			print_clean(out, res->followups[i].what);
+			term_put(out, res->followups[i].what);
 			fputs(": ", out);
-			print_clean(out, res->followups[i].result);
+			term_put(out, res->followups[i].result);
 			fputc('\n', out);
 		}
 	}
 	if (verbose) {
-		fprintf(out, "\n%sTranscript (secrets redacted)%s\n", col(colour, C_BLD), col(colour, C_OFF));
+		fprintf(out, "\n%sTranscript (secrets redacted)%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		for (size_t i = 0; i < res->transcript.n; i++) {
 			fputs("  ", out);
-			print_clean(out, res->transcript.v[i]);
+			term_put(out, res->transcript.v[i]);
 			fputc('\n', out);
 		}
 	}
-}
-
-static void md(FILE *out, const char *s)
-{
-	struct buf b = {0};
-	text_md_escape(&b, s ? s : "");
-	fputs(buf_str(&b), out);
-	buf_free(&b);
 }
 
 /* Untrusted text inside a fenced code block: sanitised, and fences broken up. */
@@ -256,11 +216,11 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 {
 	struct buf b = {0};
 	fputs("## SMTP test send: ", out);
-	md(out, res->host);
+	term_md(out, res->host);
 	fprintf(out, " port %ld (%s)\n\n", res->port_used, tls_mode_name(res->tls_used));
 	verdict_line(&b, req, res);
 	fputs("**Verdict:** ", out);
-	md(out, buf_str(&b));
+	term_md(out, buf_str(&b));
 	fputs("\n\n", out);
 	buf_free(&b);
 	if (res->findings.n) {
@@ -268,14 +228,14 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 		for (size_t i = 0; i < res->findings.n; i++) {
 			const struct finding *f = &res->findings.v[i];
 			fprintf(out, "- **%s:** ", severity_name(f->sev));
-			md(out, f->title);
+			term_md(out, f->title);
 			fputs("\n  - Evidence: ", out);
-			md(out, f->evidence);
+			term_md(out, f->evidence);
 			fputs("\n  - Fix: ", out);
-			md(out, f->fix);
+			term_md(out, f->fix);
 			for (size_t k = 0; k < f->sources.n; k++) {
 				fputs("\n  - Source: ", out);
-				md(out, f->sources.v[k]);
+				term_md(out, f->sources.v[k]);
 			}
 			fputc('\n', out);
 		}
@@ -286,29 +246,29 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 		const struct smtp_step *s = &res->steps[i];
 		char *j = smtp_reply_joined(&s->reply);
 		fprintf(out, "| %s | %s | %.1f | ", stage_name(s->stage), step_status(s), s->elapsed_ms);
-		md(out, s->command ? s->command : "");
+		term_md(out, s->command ? s->command : "");
 		fputs(" | ", out);
-		md(out, s->reply.nlines ? j : (s->detail ? s->detail : ""));
+		term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : ""));
 		fputs(" |\n", out);
 		free(j);
 	}
 	fputs("\n### Server capabilities\n\n- Before TLS: ", out);
 	caps_line(&b, &res->caps_before);
-	md(out, buf_str(&b));
+	term_md(out, buf_str(&b));
 	buf_reset(&b);
 	if (res->caps_after.seen) {
 		fputs("\n- After TLS: ", out);
 		caps_line(&b, &res->caps_after);
-		md(out, buf_str(&b));
+		term_md(out, buf_str(&b));
 	}
 	buf_free(&b);
 	fputs("\n", out);
 	const struct tls_facts *t = &res->tls;
 	if (t->have_cert) {
 		fprintf(out, "\n### TLS\n\n- %s %s\n- Certificate: ", t->version, t->cipher);
-		md(out, t->subject);
+		term_md(out, t->subject);
 		fputs("\n- Issuer: ", out);
-		md(out, t->issuer);
+		term_md(out, t->issuer);
 		fprintf(out, "\n- Valid until: %s (%ld days left)\n- Chain verified: %s\n- Name verified: %s\n", t->not_after,
 			t->days_left, t->chain_error ? "no" : "yes", t->name_ok ? "yes" : "no");
 	}
@@ -319,14 +279,14 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 			fprintf(out, "- **%d %s**", e->code, e->enhanced);
 			if (e->provider) {
 				fputs(" (", out);
-				md(out, e->provider);
+				term_md(out, e->provider);
 				fputs(")", out);
 			}
 			fputs(": ", out);
-			md(out, e->meaning ? e->meaning : "no entry in the knowledge base");
+			term_md(out, e->meaning ? e->meaning : "no entry in the knowledge base");
 			if (e->fix) {
 				fputs(" Fix: ", out);
-				md(out, e->fix);
+				term_md(out, e->fix);
 			}
 			fputc('\n', out);
 		}

@@ -95,7 +95,7 @@ static void mirror_takes_device_settings(void **state)
 	assert_string_equal(dg.req.from, "xerox@contoso.com");
 	assert_string_equal(dg.req.ehlo, "xrx-3rdfloor.contoso.com");
 	assert_int_equal(dg.req.stop_after, STAGE_RCPT_TO);
-	const char *src;
+	const char *src = NULL;
 	assert_string_equal(setting(&dg, "port", &src), "465");
 	assert_non_null(strstr(src, "web"));
 	diagnosis_free(&dg);
@@ -110,7 +110,7 @@ static void mirror_overrides_and_no_password(void **state)
 	o.port = 587;
 	diagnose_mirror(&dg, &o, NULL);
 	assert_int_equal(dg.req.port, 587);
-	const char *src;
+	const char *src = NULL;
 	setting(&dg, "port", &src);
 	assert_string_equal(src, "--port");
 	assert_int_equal(dg.dev.nconflicts, 1); /* the device says 465 */

@@ -17,8 +17,6 @@
 #include "kb/vendor.h"
 #include "report/explain_report.h"
 
-const struct cli_opt *cmd_explain_opts(size_t *n);
-const struct cli_opt *cmd_checklist_opts(size_t *n);
 
 static int setup(void **state)
 {
@@ -297,11 +295,12 @@ static void option_tables(void **state)
 {
 	(void)state;
 	char err[256];
-	size_t n;
-	const struct cli_opt *o = cmd_explain_opts(&n);
-	assert_int_equal(cli_table_check(o, n, err, sizeof(err)), 0);
-	o = cmd_checklist_opts(&n);
-	assert_int_equal(cli_table_check(o, n, err, sizeof(err)), 0);
+	const struct cli_cmd *c = cli_find_command("explain");
+	assert_non_null(c);
+	assert_int_equal(cli_table_check(c->opts, c->nopts, err, sizeof(err)), 0);
+	c = cli_find_command("checklist");
+	assert_non_null(c);
+	assert_int_equal(cli_table_check(c->opts, c->nopts, err, sizeof(err)), 0);
 }
 
 int main(void)

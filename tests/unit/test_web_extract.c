@@ -16,7 +16,6 @@
 #include "device/web_read.h"
 #include "profile/profile.h"
 
-const struct cli_opt *cmd_web_opts(size_t *n);
 
 static char *field(const char *body, enum web_parser p, const char *charset, const char *rule_json, char *err)
 {
@@ -334,10 +333,10 @@ static void test_profile_check_catches(void **state)
 static void test_option_table(void **state)
 {
 	(void)state;
-	size_t n;
-	const struct cli_opt *o = cmd_web_opts(&n);
+	const struct cli_cmd *c = cli_find_command("web");
 	char err[200];
-	assert_int_equal(cli_table_check(o, n, err, sizeof(err)), 0);
+	assert_non_null(c);
+	assert_int_equal(cli_table_check(c->opts, c->nopts, err, sizeof(err)), 0);
 }
 
 int main(void)
