@@ -9,7 +9,7 @@ shift || true
 
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsnmp-dev libjansson-dev
           libxml2-dev libcmocka-dev openssl python3 python3-aiosmtpd swaks snmp snmpsim postfix
-          sasl2-bin libsasl2-modules iproute2 hyperfine time chromium)
+          sasl2-bin libsasl2-modules iproute2 hyperfine time chromium clang)
 if [ -f "$here/tests/sim/PACKAGES" ]; then
   while read -r p; do
     p=${p%%#*}; p=${p//[[:space:]]/}
