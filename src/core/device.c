@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/redact.h"
 #include "util/text.h"
 
 const char *fact_source_name(enum fact_source s)
@@ -38,7 +39,11 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 {
 	if (!value)
 		return;
-	char *clean = text_trim(text_sanitize(value, 1000, 0));
+	/* a device may echo a secret back in a page or object (a pre-filled password field):
+	 * nothing that reaches a report may carry one */
+	char *scrubbed = redact_scrub(value);
+	char *clean = text_trim(text_sanitize(scrubbed, 1000, 0));
+	free(scrubbed);
 	if (!*clean) {
 		free(clean);
 		return;
@@ -104,7 +109,9 @@ struct device_event *device_add_event(struct device *d, enum event_origin origin
 	memset(e, 0, sizeof(*e));
 	e->origin = origin;
 	e->code = text_sanitize(code, 64, 0);
-	e->text = text_sanitize(text, 1000, 0);
+	char *scrubbed = redact_scrub(text);
+	e->text = text_sanitize(scrubbed, 1000, 0);
+	free(scrubbed);
 	e->time = text_sanitize(time, 64, 0);
 	e->where = xstrdup(where);
 	return e;
@@ -117,7 +124,9 @@ void device_note(struct device *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	char *clean = text_sanitize(buf_str(&b), 1000, 0);
+	char *scrubbed = redact_scrub(buf_str(&b));
+	char *clean = text_sanitize(scrubbed, 1000, 0);
+	free(scrubbed);
 	strlist_add_owned(&d->notes, clean);
 	buf_free(&b);
 }

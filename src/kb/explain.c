@@ -123,7 +123,7 @@ static void collect_also(const char *reply, int code, struct explain_match *m)
 			continue;
 		for (size_t k = 0; k < s->npatterns; k++) {
 			const struct kb_pattern *p = &s->patterns[k];
-			if ((p->code && code && p->code != code) || regexec(&p->re, reply, 0, NULL, 0) != 0)
+			if ((p->code && code && p->code != code) || !kb_pattern_matches(p, reply))
 				continue;
 			strlist_add_owned(&m->also, xasprintf("%s (stage %s): %s", service_name_of(s),
 							      profile_str(p->json, "stage") ? profile_str(p->json, "stage") : "unknown",

@@ -13,7 +13,8 @@ struct kb_regexes {
 };
 
 struct kb_pattern {
-	regex_t re;
+	regex_t re;           /* valid when compiled */
+	bool compiled, broken;
 	const json_t *json;   /* borrowed from the service's root */
 	int code;
 };
@@ -36,5 +37,7 @@ struct kb_state {
 };
 
 const struct kb_state *kb_state(void);
+/* Whether a provider pattern matches text; the regex is compiled on first use. */
+bool kb_pattern_matches(const struct kb_pattern *p, const char *text);
 
 #endif

@@ -66,12 +66,12 @@ static void load_service(const char *path, json_t *root, void *user)
 	s->patterns = xcalloc(json_array_size(pats) + 1, sizeof(*s->patterns));
 	json_array_foreach(pats, i, p) {
 		struct kb_pattern *kp = &s->patterns[s->npatterns];
-		const char *m = profile_str(p, "match");
-		if (!m || regcomp(&kp->re, m, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0) {
-			strlist_add_owned(&kb.errors, xasprintf("profile %s: pattern %s: missing or invalid match", path,
+		if (!profile_str(p, "match")) {
+			strlist_add_owned(&kb.errors, xasprintf("profile %s: pattern %s: missing match", path,
 								profile_str(p, "id") ? profile_str(p, "id") : "?"));
 			continue;
 		}
+		/* compiled on first use (pattern_matches): most runs try only a few */
 		kp->json = p;
 		kp->code = (int)profile_int(p, "code", 0);
 		s->npatterns++;
@@ -113,7 +113,8 @@ void kb_unload(void)
 	for (size_t i = 0; i < kb.nservices; i++) {
 		struct kb_service *s = &kb.services[i];
 		for (size_t k = 0; k < s->npatterns; k++)
-			regfree(&s->patterns[k].re);
+			if (s->patterns[k].compiled)
+				regfree(&s->patterns[k].re);
 		free(s->patterns);
 		struct kb_regexes *all[] = {&s->hosts, &s->banner, &s->ehlo};
 		for (size_t a = 0; a < 3; a++) {
@@ -198,13 +199,30 @@ const json_t *kb_service_json(const char *id)
 	return NULL;
 }
 
-static bool try_service(const struct kb_service *s, const char *reply, int code, struct kb_explanation *out)
+/* Matches a provider pattern, compiling it the first time; an ERE that does not compile is
+ * reported once among the load errors and never matches. See kb_internal.h. */
+bool kb_pattern_matches(const struct kb_pattern *cp, const char *text)
+{
+	struct kb_pattern *p = (struct kb_pattern *)cp; /* the compiled form is a cache */
+	if (!p->compiled && !p->broken) {
+		if (regcomp(&p->re, profile_str(p->json, "match"), REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
+			p->compiled = true;
+		} else {
+			p->broken = true;
+			strlist_add_owned(&kb.errors, xasprintf("pattern %s: regular expression does not compile",
+								profile_str(p->json, "id") ? profile_str(p->json, "id") : "?"));
+		}
+	}
+	return p->compiled && regexec(&p->re, text, 0, NULL, 0) == 0;
+}
+
+static bool try_service(struct kb_service *s, const char *reply, int code, struct kb_explanation *out)
 {
 	for (size_t k = 0; k < s->npatterns; k++) {
-		const struct kb_pattern *p = &s->patterns[k];
+		struct kb_pattern *p = &s->patterns[k];
 		if (p->code && code && p->code != code)
 			continue;
-		if (regexec(&p->re, reply, 0, NULL, 0) != 0)
+		if (!kb_pattern_matches(p, reply))
 			continue;
 		set_str(&out->title, profile_str(p->json, "id"));
 		set_str(&out->meaning, profile_str(p->json, "meaning"));
