@@ -16,7 +16,7 @@ for t in fuzz_smtp fuzz_explain fuzz_web; do
   cp "$here/tests/fuzz/corpus/$t/"* "$work/"
   if "$here/build-fuzz/tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 \
        -artifact_prefix="$here/build-fuzz/crashes/$t-" "$work" >"$here/build-fuzz/$t.log" 2>&1; then
-    echo "ok   $t ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$here/build-fuzz/$t.log" | tail -1 || true))"
+    echo "ok   $t ($(grep -E "^#[0-9]+.*DONE" "$here/build-fuzz/$t.log" | tail -1 | cut -c1-60))"
     passed=$((passed + 1))
   else
     echo "FAIL $t: see build-fuzz/$t.log"; tail -30 "$here/build-fuzz/$t.log"

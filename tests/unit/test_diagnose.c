@@ -25,11 +25,18 @@ static void script(struct diagnosis *dg, const char *const *lines)
 	dg->smtp.port_used = dg->req.port;
 	session_init(&s, &dg->req, &dg->smtp, false);
 	session_tcp_connected(&s);
+	/* each element: ">command" or one or more "<reply line\r\n" */
 	for (size_t i = 0; lines[i]; i++) {
-		if (lines[i][0] == '>')
+		if (lines[i][0] == '>') {
 			session_command(&s, lines[i] + 1, strlen(lines[i] + 1));
-		else
-			session_reply(&s, lines[i] + 1, strlen(lines[i] + 1));
+			continue;
+		}
+		for (const char *p = lines[i]; *p == '<';) {
+			const char *end = strstr(p, "\r\n");
+			size_t n = end ? (size_t)(end - p) + 2 : strlen(p);
+			session_reply(&s, p + 1, n - 1);
+			p += n;
+		}
 	}
 	session_finish(&s);
 	dg->test_ran = true;
@@ -237,6 +244,109 @@ static void clock_tls_floor_and_conflicts(void **state)
 	diagnosis_free(&dg);
 }
 
+/* A device sending to server with the given reply at stage; returns the diagnosis concluded. */
+static void conclude_with(struct diagnosis *dg, const char *server, const char *const *conv, const char *from,
+			  const char *user)
+{
+	device_init(&dg->dev, "192.0.2.20");
+	device_set(&dg->dev, "smtp.host", server, FACT_WEB, "page");
+	device_set(&dg->dev, "smtp.port", "587", FACT_WEB, "page");
+	device_set(&dg->dev, "smtp.from", from, FACT_WEB, "page");
+	if (user) {
+		device_set(&dg->dev, "smtp.user", user, FACT_WEB, "page");
+		device_set(&dg->dev, "smtp.auth", "login", FACT_WEB, "page");
+	}
+	struct diag_overrides o = no_overrides();
+	static const char *const to_ext[] = {"boss@partner.example"};
+	if (strstr(server, "mail.protection.outlook.com")) {
+		o.to = to_ext;
+		o.nto = 1;
+	}
+	diagnose_mirror(dg, &o, "pw");
+	if (conv)
+		script(dg, conv);
+	diagnose_conclude(dg, "2026-11-28");
+}
+
+static void more_rules(void **state)
+{
+	(void)state;
+	struct diagnosis dg;
+
+	/* an IP address where Microsoft 365 needs the name */
+	memset(&dg, 0, sizeof(dg));
+	dg.service_id = "office365";
+	dg.service_name = "Microsoft 365";
+	conclude_with(&dg, "52.96.1.1", NULL, "scan@contoso.com", "scan@contoso.com");
+	assert_true(has(&dg, "ip-instead-of-name"));
+	diagnosis_free(&dg);
+
+	/* the sender's domain does not exist (a device default) */
+	memset(&dg, 0, sizeof(dg));
+	conclude_with(&dg, "mail.example.net", NULL, "mfp@printer.local", NULL);
+	device_set(&dg.dev, "dns.from_domain", "does not resolve", FACT_PROFILE, "test");
+	findings_free(&dg.findings);
+	diagnose_rules(&dg);
+	assert_true(has(&dg, "sender-domain-unresolved"));
+	diagnosis_free(&dg);
+
+	/* a temporary rate limit */
+	memset(&dg, 0, sizeof(dg));
+	static const char *const rate[] = {"<220 x\r\n", ">EHLO a.b\r\n", "<250 x\r\n", ">MAIL FROM:<a@b.c>\r\n",
+					   "<432 4.3.2 Concurrent connections limit exceeded\r\n", NULL};
+	conclude_with(&dg, "mail.example.net", rate, "a@b.c", NULL);
+	assert_true(has(&dg, "rate-limited"));
+	diagnosis_free(&dg);
+
+	/* Microsoft 365 security defaults */
+	memset(&dg, 0, sizeof(dg));
+	static const char *const secdef[] = {"<220 x\r\n", ">EHLO a.b\r\n", "<250-x\r\n<250 AUTH LOGIN\r\n", ">AUTH LOGIN eA==\r\n",
+					     "<535 5.7.139 Authentication unsuccessful, user is locked by your organization's security defaults policy.\r\n",
+					     NULL};
+	conclude_with(&dg, "smtp.office365.com", secdef, "scan@contoso.com", "scan@contoso.com");
+	assert_true(has(&dg, "m365-security-defaults"));
+	assert_null(findings_get(&dg.findings, "smtp-refused")); /* the named cause replaces the generic one */
+	diagnosis_free(&dg);
+
+	/* plain wrong credentials, and Google's app-password reply */
+	memset(&dg, 0, sizeof(dg));
+	static const char *const bad[] = {"<220 x\r\n", ">EHLO a.b\r\n", "<250-x\r\n<250 AUTH PLAIN\r\n", ">AUTH PLAIN eA==\r\n",
+					  "<535 5.7.8 Error: authentication failed\r\n", NULL};
+	conclude_with(&dg, "mail.example.net", bad, "a@example.net", "a@example.net");
+	assert_true(has(&dg, "credentials-rejected"));
+	diagnosis_free(&dg);
+	memset(&dg, 0, sizeof(dg));
+	dg.service_id = "google";
+	dg.service_name = "Google";
+	static const char *const gm[] = {"<220 smtp.gmail.com ESMTP x - gsmtp\r\n", ">EHLO a.b\r\n", "<250-x\r\n<250 AUTH PLAIN LOGIN\r\n",
+					 ">AUTH PLAIN eA==\r\n", "<534-5.7.9 Application-specific password required.\r\n<534 5.7.9 https://x - gsmtp\r\n",
+					 NULL};
+	conclude_with(&dg, "smtp.gmail.com", gm, "a@gmail.com", "a@gmail.com");
+	assert_true(has(&dg, "gmail-app-password"));
+	diagnosis_free(&dg);
+
+	/* direct send to an external recipient */
+	memset(&dg, 0, sizeof(dg));
+	conclude_with(&dg, "contoso-com.mail.protection.outlook.com", NULL, "scan@contoso.com", NULL);
+	assert_true(has(&dg, "direct-send-internal-only"));
+	diagnosis_free(&dg);
+
+	/* the device may send more than the server accepts */
+	memset(&dg, 0, sizeof(dg));
+	static const char *const sz[] = {"<220 x\r\n", ">EHLO a.b\r\n", "<250-x\r\n<250 SIZE 5242880\r\n", NULL};
+	device_init(&dg.dev, "192.0.2.21");
+	device_set(&dg.dev, "smtp.host", "mail.example.net", FACT_WEB, "page");
+	device_set(&dg.dev, "smtp.from", "a@example.net", FACT_WEB, "page");
+	device_set(&dg.dev, "smtp.max_size", "10485760", FACT_WEB, "page");
+	struct diag_overrides o = no_overrides();
+	o.size = 1024; /* this test's scan is small: only the device's limit is too high */
+	diagnose_mirror(&dg, &o, NULL);
+	script(&dg, sz);
+	diagnose_conclude(&dg, "2026-11-28");
+	assert_true(has(&dg, "device-size-above-server"));
+	diagnosis_free(&dg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +357,7 @@ int main(void)
 		cmocka_unit_test(tenant_auth_disabled_and_event_reproduced),
 		cmocka_unit_test(auth_required_and_relay),
 		cmocka_unit_test(clock_tls_floor_and_conflicts),
+		cmocka_unit_test(more_rules),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	kb_unload();

@@ -347,6 +347,97 @@ static void finding_tls_version(void **state)
 	smtp_result_free(&r);
 }
 
+static void finding_transport_and_clear_text(void **state)
+{
+	(void)state;
+	struct smtp_request q = base_req();
+	struct smtp_result r;
+	struct smtp_session s;
+
+	/* DNS failure, refused port */
+	start(&s, &q, &r);
+	session_finish(&s);
+	r.curl_code = 6;
+	r.curl_error = strdup("Could not resolve host: mail.example.com");
+	r.ok = false;
+	r.failed_stage = STAGE_CONNECT;
+	assert_non_null(finding(&r, &q, "dns-unresolved"));
+	smtp_result_free(&r);
+	start(&s, &q, &r);
+	session_finish(&s);
+	r.curl_code = 7;
+	r.ok = false;
+	r.failed_stage = STAGE_CONNECT;
+	assert_non_null(finding(&r, &q, "connect-failed"));
+	smtp_result_free(&r);
+
+	/* no greeting in plain text, but a TLS-first probe was greeted */
+	start(&s, &q, &r);
+	session_finish(&s);
+	r.ok = false;
+	r.failed_stage = STAGE_BANNER;
+	r.followups = calloc(1, sizeof(*r.followups));
+	r.nfollowups = 1;
+	r.followups[0].what = strdup("implicit TLS (SSL/TLS) on the same port");
+	r.followups[0].result = strdup("TLS handshake completed and the server greeted: 220 x");
+	r.followups[0].positive = true;
+	const struct finding *f = finding(&r, &q, "port-expects-implicit-tls");
+	assert_non_null(f);
+	assert_int_equal(f->sev, SEV_FAIL);
+	smtp_result_free(&r);
+
+	/* STARTTLS not offered with --tls auto, then a login in clear text, one recipient refused */
+	q.tls = TLS_AUTO;
+	q.user = "u@example.com";
+	q.password = "pw";
+	q.auth = AUTH_AUTO;
+	static const char *const two[] = {"a@example.com", "b@external.example"};
+	q.to = two;
+	q.nto = 2;
+	start(&s, &q, &r);
+	r.tls_used = TLS_NONE;
+	rep(&s, "220 hi\r\n");
+	cmd(&s, "EHLO x.example\r\n");
+	rep(&s, "250-x\r\n250 AUTH PLAIN\r\n");
+	cmd(&s, "AUTH PLAIN AHUAcHc=\r\n");
+	rep(&s, "235 2.7.0 ok\r\n");
+	cmd(&s, "MAIL FROM:<u@example.com>\r\n");
+	rep(&s, "250 ok\r\n");
+	cmd(&s, "RCPT TO:<a@example.com>\r\n");
+	rep(&s, "250 ok\r\n");
+	cmd(&s, "RCPT TO:<b@external.example>\r\n");
+	rep(&s, "554 5.7.1 <b@external.example>: Relay access denied\r\n");
+	session_finish(&s);
+	assert_non_null(finding(&r, &q, "starttls-not-offered"));
+	assert_non_null(findings_get(&r.findings, "auth-in-clear"));
+	assert_non_null(findings_get(&r.findings, "rcpt-some-refused"));
+	smtp_result_free(&r);
+}
+
+static void finding_certificate_trust_and_expiry(void **state)
+{
+	(void)state;
+	struct smtp_request q = base_req();
+	q.tls = TLS_STARTTLS;
+	q.insecure = true;
+	struct smtp_result r;
+	struct smtp_session s;
+	start(&s, &q, &r);
+	session_finish(&s);
+	r.tls.attempted = r.tls.established = r.tls.have_cert = true;
+	r.tls.verify_enforced = false;
+	r.tls.days_left = 10;
+	r.tls.name_ok = true;
+	r.tls.chain_error = strdup("self-signed certificate (certificate at depth 0)");
+	smtp_rules_apply(&q, &r);
+	const struct finding *u = findings_get(&r.findings, "cert-untrusted");
+	assert_non_null(u);
+	assert_int_equal(u->sev, SEV_WARN); /* --insecure: reported, not fatal */
+	assert_non_null(strstr(u->title, "--insecure"));
+	assert_non_null(findings_get(&r.findings, "cert-expiring"));
+	smtp_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +450,8 @@ int main(void)
 		cmocka_unit_test(finding_auth_not_offered_and_mechanism),
 		cmocka_unit_test(finding_certificates_and_ports),
 		cmocka_unit_test(finding_tls_version),
+		cmocka_unit_test(finding_transport_and_clear_text),
+		cmocka_unit_test(finding_certificate_trust_and_expiry),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	kb_unload();
