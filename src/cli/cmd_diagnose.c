@@ -26,7 +26,7 @@
 #include "util/redact.h"
 
 enum {
-	O_AUTH, O_CAFILE, O_EHLO, O_FAMILY, O_FORMAT, O_FROM, O_HTTP, O_INSECURE, O_NO_SNMP, O_NO_TEST, O_NO_WEB,
+	O_AUTH, O_BUDGET, O_CAFILE, O_EHLO, O_FAMILY, O_FORMAT, O_FROM, O_HTTP, O_INSECURE, O_NO_SNMP, O_NO_TEST, O_NO_WEB,
 	O_OUTPUT, O_PASSWORD_FILE, O_PORT, O_SEND, O_SERVER, O_SERVICE, O_SIZE, O_STOP_AFTER, O_TIMEOUT, O_TLS,
 	O_TLS_MAX, O_TLS_MIN, O_TO, O_USER, O_VENDOR, O_VERBOSE, O_WEB_CAFILE, O_WEB_INSECURE, O_WEB_PASSWORD_FILE,
 	O_WEB_PIN, O_WEB_PORT, O_WEB_USER,
@@ -37,6 +37,7 @@ static const struct cli_opt opts[] = {
 	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
 	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
 	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
+	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "the whole run ends within this (default 120); every phase gets its share", "Device"},
 	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
 	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
 	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"},
@@ -88,8 +89,18 @@ struct diag_cfg {
 	const char *password_file, *web_password_file, *output, *vendor, *family, *service;
 	bool no_snmp, no_web, verbose;
 	int format; /* 0 text 1 json 2 md 3 html */
-	long timeout_s;
+	long timeout_s, budget_s;
+	double deadline;            /* clock_ms() by which the run ends */
 };
+
+/* What is left of the run's budget, capped at want_ms; at least 1 ms so every phase ends at once
+ * when the budget is gone. */
+static long share(const struct diag_cfg *c, long want_ms)
+{
+	double left = c->deadline - clock_ms();
+	long l = left > 1 ? (long)left : 1;
+	return l < want_ms ? l : want_ms;
+}
 
 static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 {
@@ -104,6 +115,11 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		if ((i = cli_parse_choice("auth", v, AUTH_MODE_CHOICES, err, errsz)) < 0)
 			return -1;
 		o->auth = i;
+		return 0;
+	case O_BUDGET:
+		if (cli_parse_long("budget", v, 5, 3600, &n, err, errsz))
+			return -1;
+		c->budget_s = n;
 		return 0;
 	case O_CAFILE: o->cafile = v; return 0;
 	case O_EHLO: o->ehlo = v; return 0;
@@ -202,20 +218,23 @@ static void read_device(struct diag_cfg *c, struct diagnosis *dg, const char *ho
 		device_set(&dg->dev, "identity.family", c->family, FACT_USER, "--family");
 	bool snmp_nothing = true;
 	if (!c->no_snmp) {
-		c->snmp.rq.budget_ms = c->timeout_s * 1000;
+		c->snmp.rq.budget_ms = share(c, c->timeout_s * 1000);
 		snmp_nothing = dsnmp_read(&c->snmp.rq, &vs, &dg->dev) == DSNMP_NONE;
 	} else {
 		device_note(&dg->dev, "SNMP not read (--no-snmp)");
 	}
 	if (snmp_nothing && c->no_web && !device_value(&dg->dev, "identity.vendor_id"))
-		identify_http(&dg->dev, &vs, hostonly, NULL, c->timeout_s * 1000);
+		identify_http(&dg->dev, &vs, hostonly, NULL, share(c, c->timeout_s * 1000));
 	if (!c->no_web) {
 		c->web.host = hostonly;
 		c->web.vendor = device_value(&dg->dev, "identity.vendor_id");
 		c->web.family = device_value(&dg->dev, "identity.family");
 		c->web.password = web_password;
 		c->web.timeout_ms = c->timeout_s * 1000;
-		c->web.budget_ms = c->timeout_s * 2000 + 5000;
+		/* keep room for the test send: at least a third of what is left */
+		c->web.budget_ms = share(c, c->timeout_s * 2000 + 5000);
+		if (c->web.budget_ms > (c->deadline - clock_ms()) * 2 / 3)
+			c->web.budget_ms = (long)((c->deadline - clock_ms()) * 2 / 3) + 1;
 		web_read(&dg->dev, &c->web);
 	} else {
 		device_note(&dg->dev, "web pages not read (--no-web)");
@@ -288,6 +307,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	c.ov.auth = -1;
 	c.ov.stop_after = STAGE_LAST;
 	c.timeout_s = 10;
+	c.budget_s = 120;
 	const char *host;
 	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "printer HOST[:SNMP-PORT]");
 	if (rc)
@@ -323,6 +343,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	c.ov.timeout_ms = c.timeout_s * 1000;
 
 	double t0 = clock_ms();
+	c.deadline = t0 + (double)c.budget_s * 1000;
 	struct diagnosis dg;
 	memset(&dg, 0, sizeof(dg));
 	device_init(&dg.dev, host);
@@ -336,6 +357,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	if (dg.req.from)
 		probe_sender_domain(&dg.dev, dg.req.from);
 	if (!dg.test_skipped) {
+		dg.req.budget_ms = share(&c, dg.req.budget_ms);
 		smtp_probe(&dg.req, &dg.smtp);
 		smtp_rules_apply(&dg.req, &dg.smtp);
 		dg.test_ran = true;

@@ -186,6 +186,23 @@ def no_password(j, rc, srv, p):
 scenario("Brother, no SMTP password given", "brother", "submission", STARTTLS_LOGIN, no_password, password=None)
 
 
+# 16b. A mail server that never greets: the whole run still ends within --budget.
+def budget(j, rc, srv, p):
+    expect(j, rc, None, 2)
+    assert j["smtp_test"]["verdict"]["failed_stage"] == "banner", j["smtp_test"]["verdict"]
+
+
+def budget_scenario():
+    with Persona("silent", CERTS) as srv:
+        conf = dict(STARTTLS_LOGIN, host="localhost", port=srv.port)
+        with SimPrinter("brother", os.path.join(TMP, "budget"), CERTS, conf) as p:
+            rc, j, err, secs = diagnose(p, "pw", "--budget", "8")
+            budget(j, rc, srv, p)
+            assert secs < 8 + 3, "the run took %.1f s with --budget 8" % secs
+
+
+S.check("a silent mail server: the run ends within --budget", budget_scenario)
+
 # 17. A real Postfix refusing the device's password.
 def real_mta():
     with RealMTA(os.path.join(TMP, "mta"), CERTS) as mta:
