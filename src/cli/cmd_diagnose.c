@@ -282,8 +282,20 @@ static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
 	}
 	case 2: diag_report_md(out, dg, c->verbose); break;
 	case 3: diag_report_html(out, dg); break;
+	case 4: diag_report_nagios(out, dg); break;
 	default: diag_report_text(out, dg, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c->verbose);
 	}
+}
+
+/* --help (rc 1) is success; in plugin mode a usage error is UNKNOWN with a status line. */
+static int plugin_usage(bool plugin, int rc)
+{
+	if (rc == 1)
+		return MFP_EXIT_OK;
+	if (!plugin)
+		return rc;
+	printf("MFPDOCTOR UNKNOWN - invalid command line (see 'mfpdoctor check --help')\n");
+	return MFP_EXIT_UNKNOWN;
 }
 
 static char *read_secret(const char *what, const char *env, const char *file, int prompt, int *bad)
@@ -298,7 +310,9 @@ static char *read_secret(const char *what, const char *env, const char *file, in
 	return s;
 }
 
-static int run(const struct cli_cmd *self, int argc, char **argv)
+/* The whole run; plugin: the Nagios/Icinga form (`check`): one status line with performance
+ * data plus the findings, and usage errors reported as UNKNOWN (3). */
+static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plugin)
 {
 	struct diag_cfg c;
 	memset(&c, 0, sizeof(c));
@@ -310,16 +324,16 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	c.budget_s = 120;
 	const char *host;
 	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "printer HOST[:SNMP-PORT]");
-	if (rc)
-		return rc == 1 ? MFP_EXIT_OK : rc;
-	if (c.vendor && !kb_vendor_find(c.vendor)) {
-		fprintf(stderr, "mfpdoctor diagnose: --vendor %.40s is not a known vendor (see devices/)\n", c.vendor);
-		return MFP_EXIT_USAGE;
+	if (rc == 0 && c.vendor && !kb_vendor_find(c.vendor)) {
+		fprintf(stderr, "mfpdoctor %s: --vendor %.40s is not a known vendor (see devices/)\n", self->name, c.vendor);
+		rc = MFP_EXIT_USAGE;
 	}
-	if (!c.no_snmp && (rc = opt_snmp_finish(&c.snmp, "diagnose", host)) != 0) {
+	if (rc == 0 && !c.no_snmp && (rc = opt_snmp_finish(&c.snmp, self->name, host)) != 0)
 		opt_snmp_free(&c.snmp);
-		return rc;
-	}
+	if (rc)
+		return plugin_usage(plugin, rc);
+	if (plugin)
+		c.format = 4;
 	int bad = 0;
 	char *smtp_pw = read_secret("SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c.password_file, 1, &bad);
 	if (!c.web.user)
@@ -335,7 +349,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		secret_free(web_pw);
 		opt_snmp_free(&c.snmp);
 		redact_clear();
-		return MFP_EXIT_USAGE;
+		return plugin_usage(plugin, MFP_EXIT_USAGE);
 	}
 	if (smtp_pw)
 		redact_add_plain_blob(c.ov.user, smtp_pw);
@@ -381,6 +395,16 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	return ex;
 }
 
+static int run(const struct cli_cmd *self, int argc, char **argv)
+{
+	return run_mode(self, argc, argv, false);
+}
+
+static int run_check(const struct cli_cmd *self, int argc, char **argv)
+{
+	return run_mode(self, argc, argv, true);
+}
+
 const struct cli_cmd cmd_diagnose = {
 	.name = "diagnose",
 	.summary = "the whole diagnosis of a printer: read it, explain its errors, test-send like it, say what to fix",
@@ -395,4 +419,17 @@ const struct cli_cmd cmd_diagnose = {
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
+};
+
+const struct cli_cmd cmd_check = {
+	.name = "check",
+	.summary = "diagnose as a Nagios/Icinga plugin: one status line, performance data, exit 0-3",
+	.usage = "check HOST[:SNMP-PORT] [options]   (the options of `diagnose`; --format is ignored)",
+	.description =
+		"Runs the whole diagnosis and prints it the way monitoring engines expect: a first line\n"
+		"'MFPDOCTOR STATE - summary | perfdata', then one line per finding with its fix.\n"
+		"Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad command line).",
+	.opts = opts,
+	.nopts = sizeof(opts) / sizeof(opts[0]),
+	.run = run_check,
 };

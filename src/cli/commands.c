@@ -9,6 +9,8 @@
 
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_diagnose,
+	&cmd_check,
+	&cmd_scan,
 	&cmd_smtp,
 	&cmd_device,
 	&cmd_explain,

@@ -4,6 +4,8 @@
 #include "cli/cli.h"
 
 extern const struct cli_cmd cmd_diagnose;
+extern const struct cli_cmd cmd_check;
+extern const struct cli_cmd cmd_scan;
 extern const struct cli_cmd cmd_smtp;
 extern const struct cli_cmd cmd_device;
 extern const struct cli_cmd cmd_explain;

@@ -13,6 +13,9 @@ json_t *diag_report_json(const struct diagnosis *dg);
 void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool verbose);
 void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose);
 void diag_report_html(FILE *out, const struct diagnosis *dg);
+/* Nagios/Icinga plugin output (monitoring-plugins guidelines): "MFPDOCTOR STATE - summary |
+ * perfdata", then one line per finding. */
+void diag_report_nagios(FILE *out, const struct diagnosis *dg);
 
 /* "Xerox WorkCentre 7845" from vendor and model facts, without repeating the vendor when the
  * model already names it; "unknown device" when neither is known. Writes into out. */
