@@ -37,6 +37,8 @@ struct kb_state {
 };
 
 const struct kb_state *kb_state(void);
+/* Prints errors[from..] to stderr as warnings (a broken site profile must not pass silently). */
+void kb_warn_errors(const struct strlist *errors, size_t from);
 /* Whether a provider pattern matches text; the regex is compiled on first use. */
 bool kb_pattern_matches(const struct kb_pattern *p, const char *text);
 

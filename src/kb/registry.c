@@ -100,7 +100,14 @@ int kb_load(const char *overlay_dir)
 	profile_each("mail/", overlay_dir, load_service, NULL, &kb.errors);
 	if (!kb.basic || !kb.enhanced)
 		strlist_add(&kb.errors, "the SMTP code registries (devices/smtp/*.json) are missing");
+	kb_warn_errors(&kb.errors, 0);
 	return kb.basic && kb.enhanced ? 0 : -1;
+}
+
+void kb_warn_errors(const struct strlist *errors, size_t from)
+{
+	for (size_t i = from; i < errors->n; i++)
+		fprintf(stderr, "mfpdoctor: warning: %s (the rest of the knowledge base is used)\n", errors->v[i]);
 }
 
 const struct strlist *kb_load_errors(void)
@@ -211,6 +218,7 @@ bool kb_pattern_matches(const struct kb_pattern *cp, const char *text)
 			p->broken = true;
 			strlist_add_owned(&kb.errors, xasprintf("pattern %s: regular expression does not compile",
 								profile_str(p->json, "id") ? profile_str(p->json, "id") : "?"));
+			kb_warn_errors(&kb.errors, kb.errors.n - 1);
 		}
 	}
 	return p->compiled && regexec(&p->re, text, 0, NULL, 0) == 0;

@@ -1,5 +1,6 @@
 /* kb/vendor.c — vendor profiles: lazy loading, code normalisation and lookup; see vendor.h. */
 #include "kb/vendor.h"
+#include "kb/kb_internal.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -73,7 +74,9 @@ static const struct kb_vendor *load_one(const char *id)
 	if (have || vt.n >= MAX_VENDORS)
 		return have;
 	char *path = xasprintf("%s.json", id);
+	size_t before = vt.errors.n;
 	json_t *j = profile_load(path, NULL, &vt.errors);
+	kb_warn_errors(&vt.errors, before);
 	free(path);
 	const char *schema = profile_str(j, "schema");
 	if (!j || !schema || strncmp(schema, "mfpdoctor/vendor/", 17) != 0 || !profile_str(j, "id")) {
