@@ -4,5 +4,5 @@
 # the report. Extra arguments go to mfpdoctor (e.g. --format md, --verbose).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-"$here/tests/setup.sh" build >&2
+"$here/tests/setup.sh" --demo build >&2
 exec /usr/bin/python3 "$here/tests/sim/demo.py" "$here/build/mfpdoctor" "$@"

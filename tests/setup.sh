@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # tests/setup.sh — everything a fresh Debian 12 machine needs to build and test mfpdoctor:
 # installs the Debian packages (only the missing ones), then configures and builds.
-# Usage: tests/setup.sh [BUILD_DIR [extra cmake args...]]   (default BUILD_DIR: build)
+# Usage: tests/setup.sh [--demo] [BUILD_DIR [extra cmake args...]]   (default BUILD_DIR: build)
+#   --demo: only what the demo needs (no test tools: swaks, Postfix, Chromium, clang...)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+demo=0
+if [ "${1:-}" = "--demo" ]; then demo=1; shift; fi
 build=${1:-build}
 shift || true
 
+# to build, and to run the simulated world (SNMP agent, web server, SMTP personas, certificates)
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsnmp-dev libjansson-dev
-          libxml2-dev libcmocka-dev openssl python3 python3-aiosmtpd swaks snmp snmpsim postfix
-          sasl2-bin libsasl2-modules iproute2 hyperfine time chromium clang)
-if [ -f "$here/tests/sim/PACKAGES" ]; then
+          libxml2-dev libcmocka-dev openssl python3 python3-cryptography snmp snmpsim)
+if [ "$demo" -eq 0 ]; then
+  # to run every test: reference clients, a real MTA, the browser for the HTML check, fuzzing
+  packages+=(python3-aiosmtpd swaks libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
+             chromium clang curl)
+fi
+if [ "$demo" -eq 0 ] && [ -f "$here/tests/sim/PACKAGES" ]; then
   while read -r p; do
     p=${p%%#*}; p=${p//[[:space:]]/}
     [ -n "$p" ] && packages+=("$p")
