@@ -69,30 +69,7 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 	const char *sc = dg->status == MFP_EXIT_OK ? C_GRN : dg->status == MFP_EXIT_WARNING ? C_YEL : C_RED;
 	fprintf(out, "%s%sStatus: %s%s\n", term_col(colour, C_BLD), term_col(colour, sc), status_line(dg), term_col(colour, C_OFF));
 
-	fprintf(out, "\n%sWhat is wrong, and what to change%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
-	if (!dg->findings.n)
-		fputs("  Nothing: every check passed.\n", out);
-	for (size_t i = 0; i < dg->findings.n; i++) {
-		const struct finding *f = &dg->findings.v[i];
-		const char *c = f->sev == SEV_FAIL ? C_RED : f->sev == SEV_WARN ? C_YEL : "";
-		fprintf(out, " %2zu. %s[%s]%s ", i + 1, term_col(colour, c), severity_name(f->sev), term_col(colour, C_OFF));
-		term_put(out, f->title);
-		fputc('\n', out);
-		if (f->evidence && *f->evidence) {
-			fputs("      Evidence:\n", out);
-			term_block(out, "        ", f->evidence);
-		}
-		if (f->fix) {
-			fputs("      Fix: ", out);
-			term_put(out, f->fix);
-			fputc('\n', out);
-		}
-		for (size_t k = 0; k < f->sources.n && verbose; k++) {
-			fputs("      Source: ", out);
-			term_put(out, f->sources.v[k]);
-			fputc('\n', out);
-		}
-	}
+	term_findings(out, &dg->findings, colour, true, verbose, true);
 
 	if (dg->dev.nevents) {
 		fprintf(out, "\n%sErrors the device logged%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));

@@ -72,30 +72,7 @@ void smtp_report_text(FILE *out, const struct smtp_request *req, const struct sm
 	fprintf(out, "%s\n", term_col(colour, C_OFF));
 	buf_free(&b);
 
-	if (res->findings.n) {
-		fprintf(out, "\n%sWhat is wrong, and what to change%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
-		for (size_t i = 0; i < res->findings.n; i++) {
-			const struct finding *f = &res->findings.v[i];
-			const char *c = f->sev == SEV_FAIL ? C_RED : f->sev == SEV_WARN ? C_YEL : "";
-			fprintf(out, "  %s[%s]%s ", term_col(colour, c), severity_name(f->sev), term_col(colour, C_OFF));
-			term_put(out, f->title);
-			fputc('\n', out);
-			if (f->evidence && *f->evidence) {
-				fputs("      Evidence:\n", out);
-				term_block(out, "        ", f->evidence);
-			}
-			if (f->fix) {
-				fputs("      Fix: ", out);
-				term_put(out, f->fix);
-				fputc('\n', out);
-			}
-			for (size_t k = 0; k < f->sources.n; k++) {
-				fputs("      Source: ", out);
-				term_put(out, f->sources.v[k]);
-				fputc('\n', out);
-			}
-		}
-	}
+	term_findings(out, &res->findings, colour, false, true, false);
 
 	fprintf(out, "\n%sConversation%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	for (size_t i = 0; i < res->nsteps; i++) {

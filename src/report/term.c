@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/finding.h"
 #include "util/text.h"
 
 const char *term_col(bool on, const char *code)
@@ -34,4 +35,38 @@ void term_md(FILE *out, const char *s)
 	text_md_escape(&b, s ? s : "");
 	fputs(buf_str(&b), out);
 	buf_free(&b);
+}
+
+void term_findings(FILE *out, const struct findings *fs, bool colour, bool numbered, bool sources, bool say_none)
+{
+	if (!fs->n && !say_none)
+		return;
+	fprintf(out, "\n%sWhat is wrong, and what to change%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	if (!fs->n)
+		fputs("  Nothing: every check passed.\n", out);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		const char *c = f->sev == SEV_FAIL ? C_RED : f->sev == SEV_WARN ? C_YEL : "";
+		if (numbered)
+			fprintf(out, " %2zu. ", i + 1);
+		else
+			fputs("  ", out);
+		fprintf(out, "%s[%s]%s ", term_col(colour, c), severity_name(f->sev), term_col(colour, C_OFF));
+		term_put(out, f->title);
+		fputc('\n', out);
+		if (f->evidence && *f->evidence) {
+			fputs("      Evidence:\n", out);
+			term_block(out, "        ", f->evidence);
+		}
+		if (f->fix) {
+			fputs("      Fix: ", out);
+			term_put(out, f->fix);
+			fputc('\n', out);
+		}
+		for (size_t k = 0; sources && k < f->sources.n; k++) {
+			fputs("      Source: ", out);
+			term_put(out, f->sources.v[k]);
+			fputc('\n', out);
+		}
+	}
 }

@@ -18,6 +18,12 @@ void term_put(FILE *out, const char *s);
 /* Prints multi-line s sanitised, each line prefixed by indent and ended by a newline. */
 void term_block(FILE *out, const char *indent, const char *s);
 
+struct findings;
+/* Prints findings under "What is wrong, and what to change": severity, title, evidence, fix and
+ * (with sources) their sources; numbered when asked; "Nothing..." when there are none and
+ * say_none is set. */
+void term_findings(FILE *out, const struct findings *fs, bool colour, bool numbered, bool sources, bool say_none);
+
 /* Prints s escaped for inline Markdown (sanitised first). */
 void term_md(FILE *out, const char *s);
 
