@@ -9,7 +9,7 @@ import socket
 import tempfile
 
 from smtptest import Suite, finding_ids, run, run_json
-from simworld import Certs, Persona, RealMTA, swaks_run
+from simworld import AiosmtpdServer, Certs, Persona, RealMTA, swaks_run
 
 S = Suite()
 TMP = tempfile.mkdtemp(prefix="mfpdoctor-smtp-")
@@ -407,6 +407,37 @@ def real_mta():
 
 
 S.check("real MTA (Postfix): pass, bad password, relay denied, size, delivery", real_mta)
+
+
+# --- aiosmtpd: an independent server implementation ----------------------------------------
+def aiosmtpd_interop():
+    with AiosmtpdServer(CERTS, save_dir=os.path.join(TMP, "aio-saved")) as srv:
+        base = ["smtp", "--server", srv.host, "--port", srv.port, "--cafile", CA, "--from", srv.user,
+                "--to", "inbox@sim.test", "--ehlo", "scanner1.sim.test"]
+        env = {"MFPDOCTOR_SMTP_PASSWORD": srv.password}
+        for mech in ("plain", "login"):
+            rc, j, _, _ = run_json(base + ["--tls", "starttls", "--user", srv.user, "--auth", mech], env=env)
+            assert rc == 0, (mech, rc, j["verdict"], j["findings"])
+        # wrong password: aiosmtpd's own wording, same stage and code as swaks sees
+        rc, j, _, _ = run_json(base + ["--tls", "starttls", "--user", srv.user], env={"MFPDOCTOR_SMTP_PASSWORD": "nope"})
+        expect_failure(j, rc, "auth", 535, "5.7.8")
+        sw = swaks_run(["--server", srv.host, "--port", srv.port, "-tls", "-a", "PLAIN", "--auth-user", srv.user,
+                        "--auth-password", "nope", "--from", srv.user, "--to", "inbox@sim.test", "--quit-after", "RCPT"])
+        same_as_swaks(j, sw)
+        # no STARTTLS: AUTH is not offered, MAIL is refused
+        rc, j, _, _ = run_json(base + ["--tls", "none", "--user", srv.user], env=env)
+        expect_failure(j, rc, "mail-from", 530, findings=["auth-after-starttls"])
+        # 8 MB against its 5 MB limit, refused at MAIL thanks to SIZE=
+        rc, j, _, _ = run_json(base + ["--tls", "starttls", "--user", srv.user, "--size", "8M"], env=env)
+        expect_failure(j, rc, "mail-from", 552, findings=["size-over-limit"])
+        # and a real delivery
+        rc, j, _, _ = run_json(base + ["--tls", "starttls", "--user", srv.user, "--send", "--size", "300K"], env=env)
+        assert rc == 0 and j["verdict"]["delivered"], (rc, j["verdict"])
+        msgs = os.listdir(os.path.join(TMP, "aio-saved"))
+        assert len(msgs) == 1, msgs
+
+
+S.check("aiosmtpd: mechanisms, wrong password (= swaks), no STARTTLS, size, delivery", aiosmtpd_interop)
 
 
 # --- secrets never appear -------------------------------------------------------------------

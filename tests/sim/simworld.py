@@ -600,3 +600,60 @@ class RawSMTP:
     def __exit__(self, *exc):
         self.close()
         return False
+
+
+# --------------------------------------------------------------------------- aiosmtpd
+class AiosmtpdServer:
+    """Debian's aiosmtpd as an independent SMTP implementation (tests/sim/aiosmtpd_server.py):
+    STARTTLS required, AUTH PLAIN/LOGIN after TLS, authentication required, SIZE limit.
+
+    AiosmtpdServer(certdir, user=DEFAULT_USER, password=None, size=5 MiB, save_dir=None)
+    Attributes: host, port, user, password. Always stopped on exit."""
+
+    def __init__(self, certdir, user=DEFAULT_USER, password=None, size=5 * 1024 * 1024, save_dir=None, timeout=15.0):
+        self.certdir = _certdir(certdir)
+        self.host, self.user = HOST, user
+        self.password = password if password is not None else "aio-" + secrets.token_urlsafe(9)
+        self.size, self.save_dir, self.timeout = size, save_dir, timeout
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        self.workdir = tempfile.mkdtemp(prefix="aiosmtpd-")
+        pwfile = os.path.join(self.workdir, "password")
+        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(self.password + "\n")
+        cmd = [PY, os.path.join(HERE, "aiosmtpd_server.py"), "--certdir", self.certdir, "--password-file", pwfile,
+               "--user", self.user, "--size", str(self.size)]
+        if self.save_dir:
+            os.makedirs(self.save_dir, exist_ok=True)
+            cmd += ["--save-dir", self.save_dir]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        _register(self)
+        deadline = time.monotonic() + self.timeout
+        line = b""
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            line = self.proc.stdout.readline()
+            if line.startswith(b"READY") or not line:
+                break
+        if not line.startswith(b"READY"):
+            self.stop()
+            raise SimError("aiosmtpd server did not start")
+        self.port = int(line.split()[1])
+        return self
+
+    def stop(self):
+        if self.proc is not None:
+            _stop_process(self.proc)
+            _unregister(self)
+            self.proc = None
+        if getattr(self, "workdir", None):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
