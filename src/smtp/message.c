@@ -175,6 +175,5 @@ void message_free(struct message *m)
 {
 	curl_mime_free(m->mime);
 	curl_slist_free_all(m->headers);
-	free(m->pdf);
 	memset(m, 0, sizeof(*m));
 }

@@ -7,8 +7,9 @@
 struct curl_slist;
 typedef struct curl_mime curl_mime;
 
-/* Generates a valid one-page PDF of exactly size bytes (or the smallest valid PDF when size is
- * smaller). Returns a new buffer and its length in *len. */
+/* Generates, in memory, the same valid one-page PDF the message streams: exactly size bytes (or
+ * the smallest valid PDF when size is smaller). Returns a new buffer and its length in *len.
+ * Used by the tests to check the generator. */
 unsigned char *message_pdf(long long size, size_t *len);
 
 /* Expected size on the wire of a base64-encoded attachment of n bytes (76-column lines). */
@@ -17,8 +18,7 @@ long long message_base64_size(long long n);
 struct message {
 	curl_mime *mime;
 	struct curl_slist *headers;
-	unsigned char *pdf;      /* unused: the attachment is generated while libcurl reads it */
-	size_t pdf_len;
+	size_t pdf_len;          /* the attachment, generated while libcurl reads it */
 	long long wire_size;     /* approximate size of the whole message as sent */
 };
 

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "smtp/caps.h"
+#include "smtp/message.h"
 #include "smtp/reply.h"
 
 static void single_line(void **state)
@@ -128,12 +129,35 @@ static void caps(void **state)
 	smtp_caps_free(&c);
 }
 
+static void pdf_generator(void **state)
+{
+	(void)state;
+	static const long long sizes[] = {10, 1000, 2 * 1024 * 1024 + 7};
+	for (size_t i = 0; i < 3; i++) {
+		size_t len = 0;
+		unsigned char *pdf = message_pdf(sizes[i], &len);
+		if (sizes[i] >= 1000)
+			assert_int_equal(len, (size_t)sizes[i]); /* exactly the scan size asked for */
+		assert_memory_equal(pdf, "%PDF-1.4\n", 9);
+		assert_memory_equal(pdf + len - 6, "%%EOF\n", 6);
+		/* startxref points at the cross-reference table */
+		const char *sx = strstr((const char *)pdf + len - 40, "startxref\n");
+		assert_non_null(sx);
+		long off = atol(sx + 10);
+		assert_memory_equal(pdf + off, "xref\n", 5);
+		free(pdf);
+	}
+	/* base64 on the wire: 4/3, plus CRLF every 76 characters */
+	assert_int_equal(message_base64_size(57), 76 + 2);
+	assert_true(message_wire_size(2 * 1024 * 1024) > 2 * 1024 * 1024 * 4 / 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(single_line),     cmocka_unit_test(multi_line_gmail),
 		cmocka_unit_test(parse_text),      cmocka_unit_test(garbage),
-		cmocka_unit_test(enhanced_edge_cases), cmocka_unit_test(caps),
+		cmocka_unit_test(enhanced_edge_cases), cmocka_unit_test(caps), cmocka_unit_test(pdf_generator),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
