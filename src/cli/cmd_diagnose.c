@@ -62,7 +62,7 @@ static const struct cli_opt opts[] = {
 	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "scan size for the test message (default: the device's limit, else 2M)", "SMTP test send"},
 	{"snmp-user", 0, CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3)", "SNMP"},
 	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1)", "SNMP"},
-	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt", "last stage of the test send without --send (default rcpt)", "SMTP test send"},
+	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt|data", "last stage of the test send without --send (default: rcpt, or data when a logged code points there)", "SMTP test send"},
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each network step (default 10); each phase has a budget from it", "Device"},
 	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "SMTP connection security, instead of the device's", "SMTP test send"},
 	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, instead of the device's", "SMTP test send"},
@@ -153,8 +153,9 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 	case O_SERVICE: c->service = v; return 0;
 	case O_SIZE: return cli_parse_size("size", v, &o->size, err, errsz);
 	case O_STOP_AFTER: {
-		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO};
-		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt", err, errsz)) < 0)
+		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO,
+						 STAGE_DATA};
+		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt|data", err, errsz)) < 0)
 			return -1;
 		o->stop_after = map[i];
 		return 0;
@@ -364,10 +365,10 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	read_device(&c, &dg, host, web_pw);
 	dg.vendor_id = device_value(&dg.dev, "identity.vendor_id");
 	dg.family_id = device_value(&dg.dev, "identity.family");
+	diagnose_explain_events(&dg); /* first: a logged code's stage decides how far the test goes */
 	diagnose_mirror(&dg, &c.ov, smtp_pw);
 	if (dg.req.user && smtp_pw)
 		redact_add_plain_blob(dg.req.user, smtp_pw);
-	diagnose_explain_events(&dg);
 	if (dg.req.from)
 		probe_sender_domain(&dg.dev, dg.req.from);
 	if (!dg.test_skipped) {

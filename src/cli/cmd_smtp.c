@@ -35,7 +35,7 @@ static const struct cli_opt opts[] = {
 	{"send", 0, CLI_FLAG, O_SEND, NULL, "deliver for real, with a PDF attachment of --size bytes", "Message"},
 	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server name or address (required)", "Connection"},
 	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "attachment size like a scan: 2M (default), 500K, 10485760", "Message"},
-	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt", "last stage to run without --send (default rcpt)", "Connection"},
+	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt|data", "last stage to run without --send (default rcpt; data: the server's answer to DATA, no message sent)", "Connection"},
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each network step (default 15); the whole run gets 4x + 10 s", "Connection"},
 	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "auto: implicit on 465, else STARTTLS when offered", "TLS"},
 	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, to emulate old firmware", "TLS"},
@@ -118,14 +118,15 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 	case O_STOP_AFTER: {
 		/* stage names are accepted too (explain's "reveal" commands use them) */
 		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM,
-						 STAGE_RCPT_TO, STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE,
-						 STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_MAIL_FROM, STAGE_RCPT_TO};
-		if (strcmp(v, "data") == 0 || strcmp(v, "end-of-data") == 0 || strcmp(v, "quit") == 0) {
-			snprintf(err, errsz, "--stop-after %s: the stages after rcpt deliver a message; use --send instead", v);
+						 STAGE_RCPT_TO, STAGE_DATA, STAGE_CONNECT, STAGE_TLS_HANDSHAKE,
+						 STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_MAIL_FROM,
+						 STAGE_RCPT_TO};
+		if (strcmp(v, "end-of-data") == 0 || strcmp(v, "quit") == 0) {
+			snprintf(err, errsz, "--stop-after %s: that stage is reached only by delivering a message; use --send instead", v);
 			return -1;
 		}
 		if ((i = cli_parse_choice("stop-after", v,
-					  "connect|tls|auth|mail|rcpt|banner|ehlo|starttls|tls-handshake|ehlo-after-tls|mail-from|rcpt-to",
+					  "connect|tls|auth|mail|rcpt|data|banner|ehlo|starttls|tls-handshake|ehlo-after-tls|mail-from|rcpt-to",
 					  err, errsz)) < 0)
 			return -1;
 		q->stop_after = map[i];

@@ -73,7 +73,8 @@ struct diag_overrides {
 };
 
 /* Adds the user's overrides to the device record as FACT_USER facts (conflicts with what the
- * device said are recorded), then derives the test request from the facts. Each value of the
+ * device said are recorded), then derives the test request from the facts (after
+ * diagnose_explain_events: a logged code at the DATA stage makes the test go that far). Each value of the
  * request records its source in dg->settings. Sets dg->test_skipped when no test can run.
  * password (borrowed; may be NULL) is only used, never read from the device. */
 void diagnose_mirror(struct diagnosis *dg, const struct diag_overrides *o, const char *password);

@@ -252,6 +252,16 @@ void diagnose_mirror(struct diagnosis *dg, const struct diag_overrides *o, const
 	}
 	free(origin);
 	q->stop_after = o->stop_after != STAGE_LAST ? o->stop_after : STAGE_RCPT_TO;
+	/* a logged code's stage sets how far the test must go (without delivering anything) */
+	for (size_t i = 0; i < dg->nevents && o->stop_after == STAGE_LAST && !q->send; i++) {
+		enum stage es = dg->events[i].explained ? dg->events[i].e.stage : STAGE_UNKNOWN;
+		if (es == STAGE_DATA)
+			q->stop_after = STAGE_DATA;
+		else if ((es == STAGE_END_OF_DATA || es == STAGE_QUIT))
+			device_note(d, "the device logged %s, which happens at %s: only a test that delivers a message "
+				       "(--send) reaches it", dg->dev.events[dg->events[i].index].code ?
+				       dg->dev.events[dg->events[i].index].code : "an error", stage_name(es));
+	}
 	if (cap_at_auth && q->stop_after > STAGE_AUTH)
 		q->stop_after = STAGE_AUTH;
 	if (o->no_test)

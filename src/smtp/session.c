@@ -235,6 +235,11 @@ static void check_stop(struct smtp_session *s, const struct smtp_step *st)
 		if (st->stage == STAGE_RCPT_TO && (size_t)st->index >= q->nto)
 			s->stop_now = true;
 		break;
+	case STAGE_DATA:
+		/* the server's answer to DATA; the message itself is never sent */
+		if (st->stage == STAGE_DATA)
+			s->stop_now = true;
+		break;
 	default:
 		break;
 	}
@@ -250,7 +255,7 @@ static void reply_complete(struct smtp_session *s, struct smtp_step *st)
 		smtp_caps_parse(c, buf_str(&st->reply.lines));
 	}
 	check_stop(s, st);
-	if (st->stage == STAGE_DATA && code == 354) {
+	if (st->stage == STAGE_DATA && code == 354 && !s->stop_now) {
 		char cmd[96];
 		snprintf(cmd, sizeof(cmd), "<message, about %lld bytes> CRLF.CRLF", s->res->message_size);
 		step_begin(s, STAGE_END_OF_DATA, cmd);

@@ -304,6 +304,16 @@ def rate_limit(srv):
     assert j["verdict"]["reply"]["class"] == "transient"
 
 
+def stop_after_data(srv):
+    """--stop-after data: the server's answer to DATA is seen, no message is sent or delivered."""
+    rc, j, _, _ = mfp(srv, "--stop-after", "data")
+    assert rc == 0, (rc, j["verdict"])
+    d = [s for s in j["stages"] if s["stage"] == "data"]
+    assert d and d[0]["reply"]["code"] == 354, j["stages"]
+    assert not any(s["stage"] == "end-of-data" for s in j["stages"]), j["stages"]
+    assert srv.messages() == [], "a message was delivered"
+
+
 def send_delivers(srv):
     rc, j, _, _ = mfp(srv, "--send", "--size", "300K")
     assert rc == 0 and j["verdict"]["delivered"], (rc, j["verdict"], j["findings"])
@@ -351,6 +361,14 @@ def send_scenario():
 
 
 S.check("submission: send_delivers", send_scenario)
+
+
+def data_scenario():
+    with Persona("submission", CERTS, save_dir=os.path.join(TMP, "saved-data")) as srv:
+        stop_after_data(srv)
+
+
+S.check("submission: stop_after_data (354 seen, nothing delivered)", data_scenario)
 
 
 # --- transport failures --------------------------------------------------------------------

@@ -347,6 +347,31 @@ static void more_rules(void **state)
 	diagnosis_free(&dg);
 }
 
+static void logged_code_sets_the_stop(void **state)
+{
+	(void)state;
+	struct diagnosis dg;
+	memset(&dg, 0, sizeof(dg));
+	device_init(&dg.dev, "192.0.2.30");
+	device_set(&dg.dev, "identity.vendor_id", "oki", FACT_SNMP, "sysObjectID");
+	device_set(&dg.dev, "smtp.host", "mail.example.net", FACT_WEB, "page");
+	device_set(&dg.dev, "smtp.from", "mfp@example.net", FACT_WEB, "page");
+	device_add_event(&dg.dev, EV_WEB_JOBLOG, "E554", "Send failed", NULL, "log");
+	device_add_event(&dg.dev, EV_WEB_JOBLOG, "E552", "Send failed", NULL, "log");
+	dg.vendor_id = "oki";
+	diagnose_explain_events(&dg);
+	assert_true(dg.events[0].explained);
+	assert_int_equal(dg.events[0].e.stage, STAGE_DATA);
+	struct diag_overrides o = no_overrides();
+	diagnose_mirror(&dg, &o, NULL);
+	assert_int_equal(dg.req.stop_after, STAGE_DATA); /* as far as the code, without a message */
+	bool noted = false;
+	for (size_t i = 0; i < dg.dev.notes.n; i++)
+		noted |= strstr(dg.dev.notes.v[i], "E552") && strstr(dg.dev.notes.v[i], "--send");
+	assert_true(noted); /* end-of-data needs a real delivery: said, not done */
+	diagnosis_free(&dg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +383,7 @@ int main(void)
 		cmocka_unit_test(auth_required_and_relay),
 		cmocka_unit_test(clock_tls_floor_and_conflicts),
 		cmocka_unit_test(more_rules),
+		cmocka_unit_test(logged_code_sets_the_stop),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	kb_unload();
