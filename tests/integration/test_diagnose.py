@@ -114,7 +114,18 @@ def sendas(j, rc, srv, p):
 scenario("Brother From differs from the login (Microsoft 365 Send As)", "brother", "m365-sendas-strict",
          dict(STARTTLS_LOGIN, **{"from": "other@sim.test"}), sendas, extra=("--send", "--size", "100K"))
 
-# 7. HP set to send up to 10 MB against a 5 MB limit.
+# 7. Ricoh set to send up to 10 MB against a 5 MB limit (and HP, below, the same through LEDM XML).
+def ricoh_size(j, rc, srv, p):
+    expect(j, rc, "size-over-limit", 2, checklist={"max_size": "fail"})
+    assert "RICOH" in j["device"]["identity"]["model"], j["device"]["identity"]
+    s = [x for x in j["settings"] if x["name"] == "size"][0]
+    assert s["value"] == str(10240 * 1024) and "web" in s["source"], s
+
+
+scenario("Ricoh 10 MB scans against a 5 MB limit", "ricoh", "size-5mb",
+         {"security": "none", "auth": "none", "user": "", "from": USER, "max_size_kb": 10240}, ricoh_size)
+
+# 7b. HP set to send up to 10 MB against a 5 MB limit.
 def size(j, rc, srv, p):
     expect(j, rc, "size-over-limit", 2, checklist={"max_size": "fail"})
     s = [x for x in j["settings"] if x["name"] == "size"][0]

@@ -10,7 +10,8 @@ of the vendor's pages. Configure it the way real offices get it wrong:
 
 Kinds: "brother" (settings and alerts over SNMP, BROTHER-MIB), "xerox-workcentre" (identity over
 SNMP, settings and job log on CentreWare pages, form login over HTTPS), "hp-ledm" (LEDM XML,
-no login), "kyocera" (Command Center RX model pages, form login). Standard library only."""
+no login), "kyocera" (Command Center RX model pages, form login), "ricoh" (Web Image Monitor, form
+login with a token). Standard library only."""
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ KINDS = {
     "xerox-workcentre": {"web": "xerox-workcentre", "dir": "xerox"},
     "hp-ledm": {"web": "hp-ledm", "dir": "hp"},
     "kyocera": {"web": "kyocera", "dir": "kyocera"},
+    "ricoh": {"web": "ricoh", "dir": "ricoh"},
 }
 
 
@@ -69,6 +71,12 @@ def _snmp_identity(kind, hostname, clock_offset_s=0):
                 + [("1.3.6.1.2.1.43.5.1.1.16.1", "4", "TASKalfa 3253ci"),
                    ("1.3.6.1.2.1.43.5.1.1.17.1", "4", "W2X1234567"),
                    ("1.3.6.1.4.1.1347.40.35.1.1.2.1", "4", "TASKalfa 3253ci")])
+    if kind == "ricoh":
+        return (rec.system("RICOH IM C3000 1.03 / RICOH Network Printer C model / RICOH Network Scanner C model",
+                           "1.3.6.1.4.1.367.1.1", 99000, "", hostname, "2nd floor")
+                + rec.hr("RICOH IM C3000", 2, 3, "00", now)
+                + [("1.3.6.1.2.1.43.5.1.1.16.1", "4", "RICOH IM C3000"),
+                   ("1.3.6.1.2.1.43.5.1.1.17.1", "4", "3110R123456")])
     raise ValueError(kind)
 
 
@@ -167,7 +175,24 @@ def _kyocera_pages(d, smtp, events, hostname):
     open(p, "w", encoding="utf-8").write(t)
 
 
-PAGES = {"xerox-workcentre": _xerox_pages, "hp-ledm": _hp_pages, "kyocera": _kyocera_pages}
+def _ricoh_pages(d, smtp, events, hostname):
+    p = os.path.join(d, "getSmtp.html")
+    t = open(p, encoding="utf-8").read()
+
+    def row(t, label, value):
+        return _sub(t, r"(<td class=\"label\">%s</td><td>:</td><td>)[^<]*" % re.escape(label), r"\g<1>%s" % value, label)
+    t = row(t, "SMTP Server Name", smtp.get("host", ""))
+    t = row(t, "SMTP Port No.", smtp.get("port", 25))
+    t = row(t, "Use Secure Connection (SSL)", {"none": "Off", "implicit": "On", "starttls": "STARTTLS"}[smtp.get("security", "none")])
+    t = row(t, "SMTP Authentication", "Off" if smtp.get("auth") == "none" else "On")
+    t = row(t, "SMTP Auth. User Name", smtp.get("user", ""))
+    t = row(t, "Administrator E-mail Address", smtp.get("from", ""))
+    if "max_size_kb" in smtp:
+        t = row(t, "Max. E-mail Size", "%d KB" % smtp["max_size_kb"])
+    open(p, "w", encoding="utf-8").write(t)
+
+
+PAGES = {"xerox-workcentre": _xerox_pages, "hp-ledm": _hp_pages, "kyocera": _kyocera_pages, "ricoh": _ricoh_pages}
 
 
 class SimPrinter:
