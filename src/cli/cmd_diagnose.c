@@ -367,8 +367,10 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	dg.family_id = device_value(&dg.dev, "identity.family");
 	diagnose_explain_events(&dg); /* first: a logged code's stage decides how far the test goes */
 	diagnose_mirror(&dg, &c.ov, smtp_pw);
-	if (dg.req.user && smtp_pw)
+	if (dg.req.user && smtp_pw) {
 		redact_add_plain_blob(dg.req.user, smtp_pw);
+		redact_add_xoauth2_blob(dg.req.user, smtp_pw);
+	}
 	if (dg.req.from)
 		probe_sender_domain(&dg.dev, dg.req.from);
 	if (!dg.test_skipped) {

@@ -225,8 +225,10 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 				q->stop_after = STAGE_AUTH;
 		}
 		q->password = password;
-		if (password)
+		if (password) {
 			redact_add_plain_blob(q->user, password);
+			redact_add_xoauth2_blob(q->user, password);
+		}
 	}
 
 	struct smtp_result res = {0};

@@ -59,6 +59,18 @@ void redact_add_plain_blob(const char *user, const char *password)
 		add_blob(user, user, password);
 }
 
+void redact_add_xoauth2_blob(const char *user, const char *token)
+{
+	if (!token || !*token)
+		return;
+	char *blob = xasprintf("user=%s\001auth=Bearer %s\001\001", user ? user : "", token);
+	char *b = redact_base64(blob, (int)strlen(blob));
+	add_one(b);
+	OPENSSL_cleanse(blob, strlen(blob));
+	free(blob);
+	free(b);
+}
+
 char *redact_scrub(const char *s)
 {
 	if (!s)

@@ -10,6 +10,8 @@
 void redact_add_secret(const char *s);
 /* Registers the SASL PLAIN blob "\0user\0password" (and "user\0user\0password") in base64. */
 void redact_add_plain_blob(const char *user, const char *password);
+/* Registers the SASL XOAUTH2 initial response "user=U\1auth=Bearer T\1\1" in base64. */
+void redact_add_xoauth2_blob(const char *user, const char *token);
 /* Returns a new string with every registered secret replaced by REDACTED. */
 char *redact_scrub(const char *s);
 /* Forgets every secret (wiping the memory). */

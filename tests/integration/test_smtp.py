@@ -3,6 +3,7 @@ providers' replies) and a real Postfix: the verdict's stage and code, the named 
 exit code are asserted; for each failure swaks, run against the same server, must report the
 same failing stage and code."""
 import base64
+import json
 import os
 import shutil
 import socket
@@ -178,6 +179,12 @@ def m365_legacy_tls(srv):
 def m365_basic_retired(srv):
     rc, j, _, _ = mfp(srv)
     expect_failure(j, rc, "auth", 550, "5.7.30")
+    # the way out Microsoft names: OAuth (XOAUTH2, the token given as the password) still works
+    rc2, j2, out2, _ = mfp(srv, "--auth", "xoauth2", "--verbose")
+    assert rc2 == 0 and [s["command"] for s in j2["stages"] if s["stage"] == "auth"] == ["AUTH XOAUTH2 [redacted]"], j2
+    import base64 as b64
+    blob = b64.b64encode(("user=%s\x01auth=Bearer %s\x01\x01" % (srv.user, srv.password)).encode()).decode()
+    assert blob not in json.dumps(j2) and srv.password not in json.dumps(j2)
     e = j["explanations"][0]
     # Microsoft's meaning, not IANA's X.7.30 "REQUIRETLS support required"
     assert e["provider"] and "Microsoft" in e["provider"] and "asic" in e["meaning"], e
