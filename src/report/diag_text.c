@@ -149,20 +149,7 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 	fputs("\n\n## What is wrong, and what to change\n\n", out);
 	if (!dg->findings.n)
 		fputs("Nothing: every check passed.\n", out);
-	for (size_t i = 0; i < dg->findings.n; i++) {
-		const struct finding *f = &dg->findings.v[i];
-		fprintf(out, "%zu. **%s:** ", i + 1, severity_name(f->sev));
-		term_md(out, f->title);
-		fputs("\n   - Evidence: ", out);
-		term_md(out, f->evidence);
-		fputs("\n   - Fix: ", out);
-		term_md(out, f->fix);
-		for (size_t k = 0; k < f->sources.n; k++) {
-			fputs("\n   - Source: ", out);
-			term_md(out, f->sources.v[k]);
-		}
-		fputc('\n', out);
-	}
+	term_md_findings(out, &dg->findings, true);
 	if (dg->dev.nevents) {
 		fputs("\n## Errors the device logged\n\n| code | text | when | meaning | reproduced |\n|---|---|---|---|---|\n", out);
 		for (size_t i = 0; i < dg->dev.nevents; i++) {

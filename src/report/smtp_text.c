@@ -202,20 +202,7 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 	buf_free(&b);
 	if (res->findings.n) {
 		fputs("### What is wrong, and what to change\n\n", out);
-		for (size_t i = 0; i < res->findings.n; i++) {
-			const struct finding *f = &res->findings.v[i];
-			fprintf(out, "- **%s:** ", severity_name(f->sev));
-			term_md(out, f->title);
-			fputs("\n  - Evidence: ", out);
-			term_md(out, f->evidence);
-			fputs("\n  - Fix: ", out);
-			term_md(out, f->fix);
-			for (size_t k = 0; k < f->sources.n; k++) {
-				fputs("\n  - Source: ", out);
-				term_md(out, f->sources.v[k]);
-			}
-			fputc('\n', out);
-		}
+		term_md_findings(out, &res->findings, false);
 		fputc('\n', out);
 	}
 	fputs("### Conversation\n\n| stage | status | ms | command | reply |\n|---|---|---:|---|---|\n", out);

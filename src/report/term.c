@@ -70,3 +70,25 @@ void term_findings(FILE *out, const struct findings *fs, bool colour, bool numbe
 		}
 	}
 }
+
+void term_md_findings(FILE *out, const struct findings *fs, bool numbered)
+{
+	const char *indent = numbered ? "   " : "  ";
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct finding *f = &fs->v[i];
+		if (numbered)
+			fprintf(out, "%zu. **%s:** ", i + 1, severity_name(f->sev));
+		else
+			fprintf(out, "- **%s:** ", severity_name(f->sev));
+		term_md(out, f->title);
+		fprintf(out, "\n%s- Evidence: ", indent);
+		term_md(out, f->evidence);
+		fprintf(out, "\n%s- Fix: ", indent);
+		term_md(out, f->fix);
+		for (size_t k = 0; k < f->sources.n; k++) {
+			fprintf(out, "\n%s- Source: ", indent);
+			term_md(out, f->sources.v[k]);
+		}
+		fputc('\n', out);
+	}
+}

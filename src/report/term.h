@@ -24,6 +24,10 @@ struct findings;
  * say_none is set. */
 void term_findings(FILE *out, const struct findings *fs, bool colour, bool numbered, bool sources, bool say_none);
 
+/* Prints findings as a Markdown list (numbered or bulleted): severity, title, evidence, fix and
+ * sources, every text escaped. */
+void term_md_findings(FILE *out, const struct findings *fs, bool numbered);
+
 /* Prints s escaped for inline Markdown (sanitised first). */
 void term_md(FILE *out, const char *s);
 
