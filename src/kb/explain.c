@@ -15,7 +15,7 @@
 #include "kb/kb_internal.h"
 #include "kb/vendor.h"
 #include "profile/profile.h"
-#include "smtp/reply.h"
+#include "core/smtp_reply.h"
 #include "util/text.h"
 
 #define MAX_HITS 16

@@ -10,7 +10,7 @@
 #include "kb/kb.h"
 #include "kb/kb_internal.h"
 #include "profile/profile.h"
-#include "smtp/reply.h"
+#include "core/smtp_reply.h"
 
 static struct kb_state kb;
 

@@ -10,7 +10,7 @@
 #include "core/stage.h"
 #include "kb/kb.h"
 #include "smtp/caps.h"
-#include "smtp/reply.h"
+#include "core/smtp_reply.h"
 
 enum tls_mode { TLS_AUTO, TLS_NONE, TLS_STARTTLS, TLS_IMPLICIT };
 #define TLS_MODE_CHOICES "auto|none|starttls|implicit"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "smtp/caps.h"
-#include "smtp/reply.h"
+#include "core/smtp_reply.h"
 #include "smtp/session.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

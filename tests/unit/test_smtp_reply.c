@@ -8,7 +8,7 @@
 
 #include "smtp/caps.h"
 #include "smtp/message.h"
-#include "smtp/reply.h"
+#include "core/smtp_reply.h"
 
 static void single_line(void **state)
 {

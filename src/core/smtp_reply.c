@@ -1,5 +1,5 @@
-/* smtp/reply.c — SMTP reply parsing; see reply.h. */
-#include "smtp/reply.h"
+/* core/smtp_reply.c — SMTP reply parsing; see smtp_reply.h. */
+#include "core/smtp_reply.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
-/* smtp/reply.h — parsing SMTP replies: basic code, continuation lines, RFC 3463 enhanced code. */
-#ifndef MFP_SMTP_REPLY_H
-#define MFP_SMTP_REPLY_H
+/* core/smtp_reply.h — parsing SMTP replies: basic code, continuation lines, RFC 3463 enhanced code.
+ * Below both smtp/ (the test send) and kb/ (explanations), which both read replies. */
+#ifndef MFP_CORE_SMTP_REPLY_H
+#define MFP_CORE_SMTP_REPLY_H
 #include <stdbool.h>
 #include <stddef.h>
 #include "util/buf.h"
