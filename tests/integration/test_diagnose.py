@@ -11,7 +11,7 @@ import socket
 import subprocess
 import tempfile
 
-from smtptest import SRC, Suite, finding_ids, run, run_json
+from smtptest import BIN, SRC, Suite, finding_ids, run, run_json
 from printer import SimPrinter
 from simworld import Certs, Persona, RealMTA
 
@@ -19,7 +19,7 @@ S = Suite()
 TMP = tempfile.mkdtemp(prefix="mfpdoctor-diagnose-")
 CERTS = Certs(os.path.join(TMP, "certs"))
 CA = os.path.join(TMP, "certs", "ca.pem")
-ARTIFACTS = os.environ.get("MFPDOCTOR_ARTIFACTS") or os.path.join(SRC, "build", "test-artifacts")
+ARTIFACTS = os.environ.get("MFPDOCTOR_ARTIFACTS") or os.path.join(os.path.dirname(BIN), "test-artifacts")
 USER = "scanner@sim.test"
 
 

@@ -68,9 +68,21 @@ class SnmpSim:
         if not exe:
             raise RuntimeError("snmpsimd not installed (Debian package snmpsim)")
         self._tmp = tempfile.mkdtemp(prefix="mfp-snmpsim-")
+        os.chmod(self._tmp, 0o755)
+        # snmpsimd drops to nobody when started as root: it cannot read a clone in a 0700 home
+        # directory, so it serves a world-readable copy of the recordings from the temp directory.
+        data = os.path.join(self._tmp, "data")
+        shutil.copytree(self.data_dir, data)
+        for root, dirs, files in os.walk(data):
+            os.chmod(root, 0o755)
+            for f in files:
+                os.chmod(os.path.join(root, f), 0o644)
+        cache = os.path.join(self._tmp, "cache")
+        os.mkdir(cache)
+        os.chmod(cache, 0o777)
         for attempt in range(3):
             self.port = free_udp_port()
-            args = [exe, "--data-dir=" + self.data_dir, "--cache-dir=" + self._tmp,
+            args = [exe, "--data-dir=" + data, "--cache-dir=" + cache,
                     "--agent-udpv4-endpoint=127.0.0.1:%d" % self.port, "--logging-method=null"]
             if os.geteuid() == 0:
                 args += ["--process-user=nobody", "--process-group=nogroup"]
@@ -82,7 +94,6 @@ class SnmpSim:
                     args += ["--v3-auth-proto=" + ap, "--v3-auth-key=" + ak]
                 if pp:
                     args += ["--v3-priv-proto=" + pp, "--v3-priv-key=" + pk]
-            os.chmod(self._tmp, 0o777)
             self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                          start_new_session=True)
             if self._wait_ready():
