@@ -3,6 +3,8 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +71,116 @@ void redact_add_xoauth2_blob(const char *user, const char *token)
 	OPENSSL_cleanse(blob, strlen(blob));
 	free(blob);
 	free(b);
+}
+
+static void add_urlencoded(const char *s, int lower, int plus)
+{
+	static const char hexu[] = "0123456789ABCDEF", hexl[] = "0123456789abcdef";
+	const char *hex = lower ? hexl : hexu;
+	struct buf b = {0};
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p))
+			buf_append(&b, (const char *)p, 1);
+		else if (*p == ' ' && plus)
+			buf_puts(&b, "+");
+		else
+			buf_printf(&b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	if (b.data)
+		add_one(b.data);
+	if (b.data)
+		OPENSSL_cleanse(b.data, b.len);
+	buf_free(&b);
+}
+
+static void add_json_escaped(const char *s)
+{
+	json_t *j = json_string(s);
+	char *d = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_ESCAPE_SLASH) : NULL;
+	char *d2 = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	for (char *x = d; x; x = (x == d ? d2 : NULL)) {
+		size_t n = strlen(x);
+		if (n >= 2) {
+			x[n - 1] = '\0';
+			add_one(x + 1);
+		}
+		OPENSSL_cleanse(x, n);
+	}
+	free(d);
+	free(d2);
+	json_decref(j);
+}
+
+static void add_html_escaped(const char *s)
+{
+	struct buf b = {0};
+	for (const char *p = s; *p; p++) {
+		switch (*p) {
+		case '&': buf_puts(&b, "&amp;"); break;
+		case '<': buf_puts(&b, "&lt;"); break;
+		case '>': buf_puts(&b, "&gt;"); break;
+		case '"': buf_puts(&b, "&quot;"); break;
+		case '\'': buf_puts(&b, "&#39;"); break;
+		default: buf_append(&b, p, 1);
+		}
+	}
+	if (b.data) {
+		add_one(b.data);
+		OPENSSL_cleanse(b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+void redact_add_credential(const char *user, const char *secret)
+{
+	if (!secret || strlen(secret) < 3)
+		return;
+	redact_add_secret(secret);
+	add_urlencoded(secret, 0, 0);
+	add_urlencoded(secret, 1, 0);
+	add_urlencoded(secret, 0, 1);
+	add_urlencoded(secret, 1, 1);
+	add_json_escaped(secret);
+	add_html_escaped(secret);
+	if (user && *user) {
+		char *basic = xasprintf("%s:%s", user, secret);
+		char *b = redact_base64(basic, (int)strlen(basic));
+		add_one(b);
+		OPENSSL_cleanse(basic, strlen(basic));
+		free(basic);
+		free(b);
+	}
+	redact_add_plain_blob(user, secret);
+	redact_add_xoauth2_blob(user, secret);
+}
+
+FILE *redact_sink_open(struct redact_sink *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->f = open_memstream(&k->data, &k->len);
+	return k->f;
+}
+
+int redact_sink_close(struct redact_sink *k, FILE *dst)
+{
+	if (!k->f)
+		return -1;
+	fclose(k->f);
+	k->f = NULL;
+	int rc = 0;
+	if (k->data && k->len) {
+		/* Renderers never print NUL bytes: the buffer is one string. */
+		char *clean = redact_scrub(k->data);
+		size_t n = strlen(clean);
+		if (fwrite(clean, 1, n, dst) != n || fflush(dst) != 0)
+			rc = -1;
+		free(clean);
+		OPENSSL_cleanse(k->data, k->len);
+	}
+	free(k->data);
+	k->data = NULL;
+	return rc;
 }
 
 char *redact_scrub(const char *s)
