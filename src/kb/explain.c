@@ -120,10 +120,18 @@ static void finish(struct explain_result *res)
 	explain_note_claims(res);
 }
 
-static int classify_line(struct explain_result *res, struct scan *sc, const char *t)
+static int vendor_codes(struct explain_result *res, const struct kb_vendor_hit *hits, size_t k)
+{
+	res->kind = EXPLAIN_IN_VENDOR_CODE;
+	explain_add_vendor_hits(res, hits, k, 0);
+	return 0;
+}
+
+/* A basic or enhanced code typed alone: explains it (0), or notes an impossible class (-1).
+ * Returns 1 when t is neither. */
+static int classify_code_alone(struct explain_result *res, struct scan *sc, const char *t)
 {
 	struct kb_vendor_hit hits[EXPLAIN_MAX_HITS];
-	const struct kb_vendor *named = NULL;
 	size_t k;
 	char cls;
 	if (is_basic_alone(t)) {
@@ -131,11 +139,8 @@ static int classify_line(struct explain_result *res, struct scan *sc, const char
 			explain_basic_alone(res, sc, atoi(t));
 			return 0;
 		}
-		if ((k = kb_vendor_lookup(t, sc->vendor, sc->opts->family, hits, EXPLAIN_MAX_HITS, &named)) > 0) {
-			res->kind = EXPLAIN_IN_VENDOR_CODE;
-			explain_add_vendor_hits(res, hits, k, 0);
-			return 0;
-		}
+		if ((k = kb_vendor_lookup(t, sc->vendor, sc->opts->family, hits, EXPLAIN_MAX_HITS, NULL)) > 0)
+			return vendor_codes(res, hits, k);
 		explain_note_no_class(res, t[0], false);
 		return -1;
 	}
@@ -147,42 +152,41 @@ static int classify_line(struct explain_result *res, struct scan *sc, const char
 		explain_note_no_class(res, cls, true);
 		return -1;
 	}
-	if (six_digit_shape(t) && (k = kb_vendor_lookup(t, sc->vendor, sc->opts->family, hits, EXPLAIN_MAX_HITS, &named)) > 0) {
-		res->kind = EXPLAIN_IN_VENDOR_CODE;
-		explain_add_vendor_hits(res, hits, k, 0);
-		return 0;
-	}
+	return 1;
+}
+
+static int classify_line(struct explain_result *res, struct scan *sc, const char *t)
+{
+	struct kb_vendor_hit hits[EXPLAIN_MAX_HITS];
+	const struct kb_vendor *named = NULL;
+	size_t k;
+	int r = classify_code_alone(res, sc, t);
+	if (r <= 0)
+		return r;
+	if (six_digit_shape(t) && (k = kb_vendor_lookup(t, sc->vendor, sc->opts->family, hits, EXPLAIN_MAX_HITS, &named)) > 0)
+		return vendor_codes(res, hits, k);
 	int code = explain_reply_code_at(t);
+	char enh[16];
 	if (code && !six_digit_shape(t)) {
 		if (t[0] < '2' || t[0] > '5') {
 			explain_note_no_class(res, t[0], false);
 			return -1;
 		}
-		res->kind = EXPLAIN_IN_REPLY;
-		explain_reply_item(res, sc->hint, t, code, STAGE_UNKNOWN, 0, false);
-		return 0;
+	} else if (!(smtp_enhanced_at(t, enh) && t[strlen(enh)] == ' ')) {
+		if ((k = kb_vendor_lookup(t, sc->vendor, sc->opts->family, hits, EXPLAIN_MAX_HITS, &named)) > 0)
+			return vendor_codes(res, hits, k);
+		const struct kb_vendor *v = named ? named : sc->vendor;
+		if (v)
+			strlist_add_owned(&res->notes, xasprintf("%s has no code '%s' in the knowledge base%s.", v->name, t,
+								 sc->opts->family ? " for that family" : ""));
+		/* a log line with an embedded reply, or provider wording without a code */
+		res->kind = EXPLAIN_IN_TRANSCRIPT;
+		explain_scan_text(sc, t);
+		return res->n ? 0 : -1;
 	}
-	char enh[16];
-	if (smtp_enhanced_at(t, enh) && t[strlen(enh)] == ' ') {
-		res->kind = EXPLAIN_IN_REPLY;
-		explain_reply_item(res, sc->hint, t, 0, STAGE_UNKNOWN, 0, false);
-		return 0;
-	}
-	if ((k = kb_vendor_lookup(t, sc->vendor, sc->opts->family, hits, EXPLAIN_MAX_HITS, &named)) > 0) {
-		res->kind = EXPLAIN_IN_VENDOR_CODE;
-		explain_add_vendor_hits(res, hits, k, 0);
-		return 0;
-	}
-	if (named)
-		strlist_add_owned(&res->notes, xasprintf("%s has no code '%s' in the knowledge base%s.", named->name, t,
-							 sc->opts->family ? " for that family" : ""));
-	else if (sc->vendor)
-		strlist_add_owned(&res->notes, xasprintf("%s has no code '%s' in the knowledge base%s.", sc->vendor->name, t,
-							 sc->opts->family ? " for that family" : ""));
-	/* a log line with an embedded reply, or provider wording without a code */
-	res->kind = EXPLAIN_IN_TRANSCRIPT;
-	explain_scan_text(sc, t);
-	return res->n ? 0 : -1;
+	res->kind = EXPLAIN_IN_REPLY;
+	explain_reply_item(res, sc->hint, t, code, STAGE_UNKNOWN, 0, false);
+	return 0;
 }
 
 static bool only_reply_lines(const char *text)

@@ -25,7 +25,7 @@ struct explain_match *explain_add_match(struct explain_result *res)
 	struct explain_match *m = &res->v[res->n++];
 	memset(m, 0, sizeof(*m));
 	m->observed = STAGE_UNKNOWN;
-	m->e.stage = STAGE_UNKNOWN;
+	m->e.stage = m->e.stage_guess = STAGE_UNKNOWN;
 	return m;
 }
 
@@ -180,8 +180,11 @@ struct explain_match *explain_reply_item(struct explain_result *res, const char 
 		const char *c = profile_str(pattern_by_id(m->e.title), "class");
 		m->e.class_name = c ? xstrdup(c) : NULL;
 	}
-	if (!m->e.provider && observed != STAGE_UNKNOWN && observed != STAGE_LAST)
-		m->e.stage = observed;
+	if (!m->e.provider && observed != STAGE_UNKNOWN && observed != STAGE_LAST) {
+		m->e.stage = observed; /* seen in the transcript: the command it answered */
+		free(m->e.stage_confidence);
+		m->e.stage_confidence = xstrdup("sourced");
+	}
 	if (r != 0 && !m->e.meaning)
 		m->e.meaning = xstrdup("The knowledge base has no entry for this code; only its class is known.");
 	if (!m->e.confidence)
@@ -191,49 +194,63 @@ struct explain_match *explain_reply_item(struct explain_result *res, const char 
 	return m;
 }
 
-void explain_add_vendor_match(struct explain_result *res, const struct kb_vendor_hit *h, int line)
+/* Our one-line reading of a typical reply ("535 5.7.8": the registry meaning), or "". */
+static char *reply_note(const char *rep)
 {
-	struct explain_match *m = explain_add_match(res);
-	kb_vendor_explain(h, &m->e);
-	m->line = line;
-	m->failure = true;
-	const json_t *e = h->entry;
-	m->code = xstrdup(profile_str(e, "code"));
-	m->reveal = xstrdup(profile_str(e, "reveal"));
-	m->shown_as = xstrdup(profile_str(e, "shown_as"));
-	profile_strings(e, "fixes", &m->fixes);
+	char *note = NULL;
+	if (explain_reply_code_at(rep) && rep[0] >= '2' && rep[0] <= '5') {
+		struct kb_explanation x;
+		char enh[16] = "";
+		const char *t = rep + 3;
+		while (*t == ' ' || *t == '-')
+			t++;
+		smtp_enhanced_at(t, enh);
+		if (kb_explain_reply(rep, atoi(rep), enh[0] ? enh : NULL, NULL, &x) == 0 && x.meaning)
+			note = x.provider ? xasprintf("%s (%s)", x.meaning, x.provider) : xstrdup(x.meaning);
+		kb_explanation_free(&x);
+	}
+	return note ? note : xstrdup("");
+}
+
+static void vendor_families(struct explain_match *m, const struct kb_vendor_hit *h)
+{
 	size_t i;
 	const json_t *f;
-	json_array_foreach(json_object_get(e, "families"), i, f) {
+	json_array_foreach(json_object_get(h->entry, "families"), i, f) {
 		if (!json_is_string(f))
 			continue;
 		const char *fid = json_string_value(f);
 		const json_t *fam = strcmp(fid, "*") == 0 ? NULL : kb_vendor_family(h->vendor, fid);
 		strlist_add(&m->families, strcmp(fid, "*") == 0 ? "all" : profile_str(fam, "name") ? profile_str(fam, "name") : fid);
 	}
+}
+
+void explain_add_vendor_match(struct explain_result *res, const struct kb_vendor_hit *h, int line)
+{
+	struct explain_match *m = explain_add_match(res);
+	kb_vendor_explain(h, &m->e); /* per-claim confidence; class and stage only when not unverified */
+	m->line = line;
+	const json_t *e = h->entry;
+	m->failure = !json_is_false(json_object_get(e, "failure")); /* "Sending OK", "busy" are not failures */
+	m->code = xstrdup(profile_str(e, "code"));
+	m->reveal = xstrdup(profile_str(e, "reveal"));
+	m->shown_as = xstrdup(profile_str(e, "shown_as"));
+	profile_strings(e, "fixes", &m->fixes);
+	vendor_families(m, h);
+	size_t i;
+	const json_t *f;
 	json_array_foreach(json_object_get(e, "replies"), i, f) {
 		if (!json_is_string(f))
 			continue;
-		const char *rep = json_string_value(f);
-		strlist_add(&m->replies, rep);
-		char *note = NULL;
-		if (isdigit((unsigned char)rep[0]) && isdigit((unsigned char)rep[1]) && isdigit((unsigned char)rep[2]) &&
-		    (rep[3] == ' ' || rep[3] == '-' || !rep[3]) && rep[0] >= '2' && rep[0] <= '5') {
-			struct kb_explanation x;
-			char enh[16] = "";
-			const char *t = rep + 3;
-			while (*t == ' ' || *t == '-')
-				t++;
-			smtp_enhanced_at(t, enh);
-			if (kb_explain_reply(rep, atoi(rep), enh[0] ? enh : NULL, NULL, &x) == 0 && x.meaning)
-				note = x.provider ? xasprintf("%s (%s)", x.meaning, x.provider) : xstrdup(x.meaning);
-			kb_explanation_free(&x);
-		}
-		strlist_add_owned(&m->reply_notes, note ? note : xstrdup(""));
+		strlist_add(&m->replies, json_string_value(f));
+		strlist_add_owned(&m->reply_notes, reply_note(json_string_value(f)));
 	}
-	/* the vendor's class follows the first reply that causes it, when there is one */
-	if (m->replies.n && m->replies.v[0][0] >= '2' && m->replies.v[0][0] <= '5' && isdigit((unsigned char)m->replies.v[0][1]))
-		m->e.class_name = xstrdup(explain_class_of_digit(m->replies.v[0][0]));
+	if (h->part[0]) {
+		const json_t *split = json_object_get(json_object_get(h->vendor->json, "code_syntax"), "split16");
+		const char *what = profile_str(split, h->part);
+		strlist_add_owned(&res->notes, xasprintf("%s %s: read from the %s byte of %s%s%s%s.", h->vendor->name, m->code,
+							 h->part, h->whole, what ? " (" : "", what ? what : "", what ? ")" : ""));
+	}
 }
 
 void explain_add_vendor_hits(struct explain_result *res, const struct kb_vendor_hit *hits, size_t n, int line)
@@ -251,18 +268,34 @@ void explain_add_vendor_hits(struct explain_result *res, const struct kb_vendor_
 	}
 }
 
+/* The notes for one vendor match: what is not confirmed, claim by claim. */
+static void note_claims_of(struct explain_result *res, const struct explain_match *m)
+{
+	const struct kb_explanation *e = &m->e;
+	bool stage_guess = e->stage_confidence && strcmp(e->stage_confidence, "unverified") == 0;
+	bool reply_guess = e->reply_confidence && strcmp(e->reply_confidence, "unverified") == 0;
+	if (strcmp(e->confidence, "unverified") == 0) {
+		strlist_add_owned(&res->notes, xasprintf("%s %s: the meaning is NOT confirmed by any source we could read%s. "
+							 "Treat it as a hint and run the test below before telling anyone "
+							 "the cause.", e->vendor, m->code,
+							 stage_guess || reply_guess ? ", nor are its stage and typical replies "
+										      "(shown as guesses; no SMTP class is given)" : ""));
+		return;
+	}
+	if (strcmp(e->confidence, "inferred") == 0)
+		strlist_add_owned(&res->notes, xasprintf("%s %s: the meaning is derived from a documented rule, not "
+							 "seen for this code itself.", e->vendor, m->code));
+	if (stage_guess)
+		strlist_add_owned(&res->notes, xasprintf("%s %s: the stage (%s) is an unverified guess, so it is not given "
+							 "as the stage.", e->vendor, m->code, stage_name(e->stage_guess)));
+	if (reply_guess)
+		strlist_add_owned(&res->notes, xasprintf("%s %s: the typical replies are an unverified guess, so no SMTP "
+							 "class is given.", e->vendor, m->code));
+}
+
 void explain_note_claims(struct explain_result *res)
 {
-	for (size_t i = 0; i < res->n; i++) {
-		const struct explain_match *m = &res->v[i];
-		if (strcmp(m->e.kind, "vendor-code") != 0 || !m->e.confidence || strcmp(m->e.confidence, "sourced") == 0)
-			continue;
-		if (strcmp(m->e.confidence, "unverified") == 0)
-			strlist_add_owned(&res->notes, xasprintf("%s %s: the meaning is NOT confirmed by any source we could read. "
-								 "Treat it as a hint and run the test below before telling anyone "
-								 "the cause.", m->e.vendor, m->code));
-		else
-			strlist_add_owned(&res->notes, xasprintf("%s %s: the meaning is derived from a documented rule, not "
-								 "seen for this code itself.", m->e.vendor, m->code));
-	}
+	for (size_t i = 0; i < res->n; i++)
+		if (strcmp(res->v[i].e.kind, "vendor-code") == 0 && res->v[i].e.confidence)
+			note_claims_of(res, &res->v[i]);
 }
