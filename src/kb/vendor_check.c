@@ -20,6 +20,8 @@ struct check {
 	size_t n;
 };
 
+static void problem(struct check *c, const char *code, const char *fmt, ...) MFP_PRINTF(3, 4);
+
 static void problem(struct check *c, const char *code, const char *fmt, ...)
 {
 	if (c->n++ >= MAX_PROBLEMS)
