@@ -257,7 +257,7 @@ void explain_add_vendor_hits(struct explain_result *res, const struct kb_vendor_
 {
 	for (size_t i = 0; i < n && i < EXPLAIN_MAX_HITS; i++)
 		explain_add_vendor_match(res, &hits[i], line);
-	if (n > 1) {
+	if (n > 1 && !hits[0].part[0]) { /* the two bytes of one value both apply: not ambiguous */
 		res->ambiguous = true;
 		struct buf b = {0};
 		for (size_t i = 0; i < n && i < EXPLAIN_MAX_HITS; i++)

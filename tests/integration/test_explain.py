@@ -372,7 +372,8 @@ def test_claim_confidence():
     check(rc == 0 and m.get("vendor_code") == "0x01" and m.get("failure") is False, "brother 0x0001: low-byte busy, not a failure")
     rc, d = explain_json(["--vendor", "brother", "0x5460"])
     codes = [x.get("vendor_code") for x in d["matches"]]
-    check(rc == 0 and codes == ["0x54", "0x60"] and any("high byte of 0x5460" in n for n in d["notes"]),
+    check(rc == 0 and codes == ["0x54", "0x60"] and any("high byte of 0x5460" in n for n in d["notes"])
+          and not d["ambiguous"],
           "brother 0x5460: both bytes, named: %r" % codes)
     rc, d = explain_json(["--vendor", "brother", "21504"])
     check(rc == 0 and [x.get("vendor_code") for x in d["matches"]] == ["0x54"], "brother decimal 21504 = 0x5400")
