@@ -67,5 +67,7 @@ const struct strlist *kb_load_errors(void);
 void kb_unload(void);
 
 void kb_explanation_free(struct kb_explanation *e);
+/* Deep copy of s into d (d is overwritten, not freed first). Can't fail. */
+void kb_explanation_copy(struct kb_explanation *d, const struct kb_explanation *s);
 
 #endif

@@ -167,6 +167,24 @@ void kb_explanation_free(struct kb_explanation *e)
 	memset(e, 0, sizeof(*e));
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void kb_explanation_copy(struct kb_explanation *d, const struct kb_explanation *s)
+{
+	*d = *s; /* the scalars; every pointer is replaced below */
+	char **dst[] = {&d->kind, &d->class_name, &d->category, &d->title, &d->meaning, &d->fix, &d->provider,
+			&d->vendor, &d->matched, &d->confidence, &d->stage_confidence, &d->reply_confidence,
+			&d->provider_basis};
+	for (size_t i = 0; i < ARRAY_SIZE(dst); i++)
+		*dst[i] = dup_or_null(*dst[i]);
+	memset(&d->sources, 0, sizeof(d->sources));
+	for (size_t i = 0; i < s->sources.n; i++)
+		strlist_add(&d->sources, s->sources.v[i]);
+}
+
 static enum stage first_stage(const json_t *obj)
 {
 	const json_t *st = json_object_get(obj, "stage");

@@ -266,6 +266,13 @@ static void claim_confidence(void **state)
 	assert_string_equal(json_string_value(json_object_get(m, "stage_guess")), "rcpt-to");
 	assert_string_equal(json_string_value(json_object_get(m, "reply_confidence")), "unverified");
 	json_decref(j);
+	struct kb_explanation copy; /* what diagnose keeps of an event's explanation */
+	kb_explanation_copy(&copy, e);
+	assert_int_equal(copy.stage, STAGE_UNKNOWN);
+	assert_int_equal(copy.stage_guess, STAGE_RCPT_TO);
+	assert_string_equal(copy.stage_confidence, "unverified");
+	assert_null(copy.class_name);
+	kb_explanation_free(&copy);
 	explain_result_free(&r);
 
 	/* sourced meaning, sourced stage, replies inferred from the RFC: a class, but as "likely" */
