@@ -24,7 +24,7 @@ enum { O_FAMILY, O_FORMAT, O_SERVICE, O_VENDOR };
 static const struct cli_opt opts[] = {
 	{"family", 0, CLI_VALUE, O_FAMILY, "FAMILY", "model family id, name or model (altalink, \"AltaLink C8045\")", "Narrowing"},
 	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md", "output format (default text)", "Output"},
-	{"service", 0, CLI_VALUE, O_SERVICE, "ID|HOST", "mail service whose reply wording is tried first (office365, smtp.gmail.com)", "Narrowing"},
+	{"service", 0, CLI_VALUE, O_SERVICE, "ID|HOST", "mail service the replies come from, so its own wording applies (office365, smtp.gmail.com)", "Narrowing"},
 	{"vendor", 0, CLI_VALUE, O_VENDOR, "VENDOR", "printer vendor (xerox, canon, ...): narrows vendor codes", "Narrowing"},
 };
 
@@ -180,8 +180,11 @@ const struct cli_cmd cmd_explain = {
 		"TEXT is a printer error code (017-715, 'xerox 017-715', #818, CE-04, E535, 1102), an SMTP reply\n"
 		"line ('535 5.7.139 Authentication unsuccessful ...', several lines for a multi-line reply), an\n"
 		"enhanced code (5.7.139), a basic code (535), or a pasted transcript or log (swaks, curl -v, a\n"
-		"Postfix log line, a printer job log). '-' or no TEXT reads standard input. Mail services' own\n"
-		"wordings are checked before the generic registry meaning. Offline: nothing is sent.\n"
+		"Postfix log line, a printer job log). '-' or no TEXT reads standard input. A mail service's own\n"
+		"wording is used only when the service is known (--service, a host or banner in the transcript,\n"
+		"a marker such as 'gsmtp' in the reply) or the wording is unique to it; otherwise the generic\n"
+		"registry meaning is given. 'How sure' rates the meaning, the stage and the typical replies\n"
+		"separately; a guess is never shown as the stage or the SMTP class. Offline: nothing is sent.\n"
 		"Exit: 0 explained, 3 nothing recognised, 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

@@ -26,13 +26,25 @@ struct kb_explanation {
 	char *vendor;          /* printer vendor for vendor codes, or NULL */
 	char *matched;         /* the code or reply text that was explained */
 	struct strlist sources;
-	char *confidence;      /* sourced | inferred | unverified */
+	/* How sure each claim is (sourced | inferred | unverified). A claim the knowledge base cannot
+	 * back is never presented as fact: when the stage is unverified, `stage` is STAGE_UNKNOWN and
+	 * the guess is in `stage_guess`; when the replies are unverified, `class_name` is NULL. */
+	char *confidence;      /* of the meaning */
+	char *stage_confidence;/* of `stage`; NULL when no stage is known or guessed */
+	char *reply_confidence;/* vendor codes: of the typical replies and the class derived from them; else NULL */
+	enum stage stage_guess;/* the stage an unverified claim suggests (STAGE_UNKNOWN when none) */
+	char *provider_basis;  /* why a provider pattern applied: "service" (the service was recognised from
+				  the hint), "reply text" (the reply names the service) or "unique wording"
+				  (the pattern's text is the provider's own); NULL without a provider */
 };
 
 /* Explains a reply. reply_joined is the whole reply with lines joined by spaces (codes kept);
  * code/enhanced come from the parser. service_hint (a service id such as "office365", or a host
- * name or banner; may be NULL) puts that service's patterns first. Provider patterns are tried before the registries. Fills out and
- * returns 0; returns -1 when nothing at all is known (out still holds the class). */
+ * name or banner; may be NULL) recognises the service. A provider's patterns apply only when its
+ * service is recognised (from the hint, or from markers in the reply text such as "gsmtp") or
+ * when the pattern is self-identifying (its wording is unique to the provider); otherwise the
+ * IANA/RFC registries explain the reply. Fills out and returns 0; returns -1 when nothing at all
+ * is known (out still holds the class). */
 int kb_explain_reply(const char *reply_joined, int code, const char *enhanced,
 		     const char *service_hint, struct kb_explanation *out);
 
@@ -55,5 +67,7 @@ const struct strlist *kb_load_errors(void);
 void kb_unload(void);
 
 void kb_explanation_free(struct kb_explanation *e);
+/* Deep copy of s into d (d is overwritten, not freed first). Can't fail. */
+void kb_explanation_copy(struct kb_explanation *d, const struct kb_explanation *s);
 
 #endif

@@ -17,12 +17,13 @@ struct kb_pattern {
 	bool compiled, broken;
 	const json_t *json;   /* borrowed from the service's root */
 	int code;
+	bool self_identifying;/* "scope": "self-identifying": the text alone names the provider */
 };
 
 struct kb_service {
 	json_t *json;         /* the profile (owned) */
 	const char *id, *name;
-	struct kb_regexes hosts, banner, ehlo;
+	struct kb_regexes hosts, banner, ehlo, reply; /* reply: markers in a reply's text ("gsmtp") */
 	struct kb_pattern *patterns;
 	size_t npatterns;
 };
@@ -41,5 +42,7 @@ const struct kb_state *kb_state(void);
 void kb_warn_errors(const struct strlist *errors, size_t from);
 /* Whether a provider pattern matches text; the regex is compiled on first use. */
 bool kb_pattern_matches(const struct kb_pattern *p, const char *text);
+/* Index of the service whose `recognise.reply` markers occur in a reply's text, or -1. */
+int kb_service_from_reply(const char *reply);
 
 #endif

@@ -1,7 +1,9 @@
 /* kb/registry.c — loading the SMTP knowledge (basic codes, IANA enhanced codes, mail-service
  * patterns) from the profiles and explaining replies; see kb.h. Provider patterns are matched
  * before the registries because providers reuse enhanced codes with other meanings (Microsoft
- * 5.7.30 is not IANA's X.7.30). */
+ * 5.7.30 is not IANA's X.7.30), but only in context: a pattern applies when its service is
+ * recognised (hint or reply markers) or when its wording is the provider's own
+ * ("scope": "self-identifying"); generic wording from an unknown server gets the registry meaning. */
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,7 @@ static void load_service(const char *path, json_t *root, void *user)
 	add_regexes(&s->hosts, json_object_get(rec, "hosts"), path);
 	add_regexes(&s->banner, json_object_get(rec, "banner"), path);
 	add_regexes(&s->ehlo, json_object_get(rec, "ehlo"), path);
+	add_regexes(&s->reply, json_object_get(rec, "reply"), path);
 	const json_t *pats = json_object_get(root, "patterns");
 	size_t i;
 	json_t *p;
@@ -74,6 +77,12 @@ static void load_service(const char *path, json_t *root, void *user)
 		/* compiled on first use (pattern_matches): most runs try only a few */
 		kp->json = p;
 		kp->code = (int)profile_int(p, "code", 0);
+		const char *scope = profile_str(p, "scope");
+		kp->self_identifying = scope && strcmp(scope, "self-identifying") == 0;
+		if (!scope || (!kp->self_identifying && strcmp(scope, "service") != 0))
+			strlist_add_owned(&kb.errors, xasprintf("profile %s: pattern %s: scope must be \"self-identifying\" or "
+								"\"service\" (treated as \"service\")", path,
+								profile_str(p, "id") ? profile_str(p, "id") : "?"));
 		s->npatterns++;
 	}
 }
@@ -123,8 +132,8 @@ void kb_unload(void)
 			if (s->patterns[k].compiled)
 				regfree(&s->patterns[k].re);
 		free(s->patterns);
-		struct kb_regexes *all[] = {&s->hosts, &s->banner, &s->ehlo};
-		for (size_t a = 0; a < 3; a++) {
+		struct kb_regexes *all[] = {&s->hosts, &s->banner, &s->ehlo, &s->reply};
+		for (size_t a = 0; a < ARRAY_SIZE(all); a++) {
 			for (size_t k = 0; k < all[a]->n; k++)
 				regfree(&all[a]->v[k]);
 			free(all[a]->v);
@@ -151,8 +160,29 @@ void kb_explanation_free(struct kb_explanation *e)
 	free(e->vendor);
 	free(e->matched);
 	free(e->confidence);
+	free(e->stage_confidence);
+	free(e->reply_confidence);
+	free(e->provider_basis);
 	strlist_free(&e->sources);
 	memset(e, 0, sizeof(*e));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void kb_explanation_copy(struct kb_explanation *d, const struct kb_explanation *s)
+{
+	*d = *s; /* the scalars; every pointer is replaced below */
+	char **dst[] = {&d->kind, &d->class_name, &d->category, &d->title, &d->meaning, &d->fix, &d->provider,
+			&d->vendor, &d->matched, &d->confidence, &d->stage_confidence, &d->reply_confidence,
+			&d->provider_basis};
+	for (size_t i = 0; i < ARRAY_SIZE(dst); i++)
+		*dst[i] = dup_or_null(*dst[i]);
+	memset(&d->sources, 0, sizeof(d->sources));
+	for (size_t i = 0; i < s->sources.n; i++)
+		strlist_add(&d->sources, s->sources.v[i]);
 }
 
 static enum stage first_stage(const json_t *obj)
@@ -197,6 +227,23 @@ int kb_service_identify(const char *host, const char *banner, const char **id, c
 	return best;
 }
 
+int kb_service_from_reply(const char *reply)
+{
+	kb_load(NULL);
+	int best = -1;
+	long long best_prio = 0;
+	for (size_t i = 0; reply && i < kb.nservices; i++) {
+		if (!regexes_match(&kb.services[i].reply, reply))
+			continue;
+		long long prio = profile_int(json_object_get(kb.services[i].json, "recognise"), "priority", 0);
+		if (best < 0 || prio > best_prio) {
+			best = (int)i;
+			best_prio = prio;
+		}
+	}
+	return best;
+}
+
 const json_t *kb_service_json(const char *id)
 {
 	kb_load(NULL);
@@ -224,11 +271,15 @@ bool kb_pattern_matches(const struct kb_pattern *cp, const char *text)
 	return p->compiled && regexec(&p->re, text, 0, NULL, 0) == 0;
 }
 
-static bool try_service(struct kb_service *s, const char *reply, int code, struct kb_explanation *out)
+/* Tries the patterns of s; with basis NULL only the self-identifying ones (the service is not
+ * recognised). */
+static bool try_service(struct kb_service *s, const char *reply, int code, const char *basis, struct kb_explanation *out)
 {
 	for (size_t k = 0; k < s->npatterns; k++) {
 		struct kb_pattern *p = &s->patterns[k];
 		if (p->code && code && p->code != code)
+			continue;
+		if (!basis && !p->self_identifying)
 			continue;
 		if (!kb_pattern_matches(p, reply))
 			continue;
@@ -238,7 +289,10 @@ static bool try_service(struct kb_service *s, const char *reply, int code, struc
 		set_str(&out->category, profile_str(p->json, "category"));
 		set_str(&out->confidence, profile_str(p->json, "confidence"));
 		set_str(&out->provider, s->name);
+		set_str(&out->provider_basis, basis ? basis : "unique wording");
 		out->stage = first_stage(p->json);
+		if (out->stage != STAGE_UNKNOWN)
+			set_str(&out->stage_confidence, out->confidence);
 		profile_strings(p->json, "sources", &out->sources);
 		return true;
 	}
@@ -290,6 +344,8 @@ int kb_explain_enhanced(const char *enh, struct kb_explanation *out)
 			out->stage = first_stage(e);
 		profile_strings(e, "sources", &out->sources);
 		set_str(&out->confidence, "sourced");
+		if (out->stage != STAGE_UNKNOWN)
+			set_str(&out->stage_confidence, "sourced");
 		return 0;
 	}
 	/* not enumerated: the subject still says something */
@@ -337,6 +393,8 @@ int kb_explain_basic(int code, struct kb_explanation *out)
 		out->stage = first_stage(best);
 	profile_strings(best, "sources", &out->sources);
 	set_str(&out->confidence, "sourced");
+	if (out->stage != STAGE_UNKNOWN)
+		set_str(&out->stage_confidence, "sourced");
 	return 0;
 }
 
@@ -348,22 +406,29 @@ int kb_explain_reply(const char *reply, int code, const char *enhanced, const ch
 	out->kind = xstrdup("smtp-reply");
 	out->code = code;
 	out->stage = STAGE_UNKNOWN;
+	out->stage_guess = STAGE_UNKNOWN;
 	out->matched = xstrdup(reply ? reply : "");
 	if (enhanced)
 		snprintf(out->enhanced, sizeof(out->enhanced), "%s", enhanced);
 	out->class_name = xstrdup(smtp_reply_class(code));
+	/* the service whose wording applies in full: named by the hint, else by the reply itself */
 	int first = -1;
+	const char *basis = "service";
 	for (size_t i = 0; hint && i < kb.nservices; i++)
 		if (kb.services[i].id && strcmp(kb.services[i].id, hint) == 0)
 			first = (int)i;
 	if (first < 0 && hint)
 		first = kb_service_identify(hint, hint, NULL, NULL);
+	if (first < 0) {
+		first = kb_service_from_reply(out->matched);
+		basis = "reply text";
+	}
 	bool found = false;
 	if (first >= 0)
-		found = try_service(&kb.services[first], out->matched, code, out);
+		found = try_service(&kb.services[first], out->matched, code, basis, out);
 	for (size_t i = 0; !found && i < kb.nservices; i++)
 		if ((int)i != first)
-			found = try_service(&kb.services[i], out->matched, code, out);
+			found = try_service(&kb.services[i], out->matched, code, NULL, out);
 	if (found)
 		return 0;
 	int r1 = out->enhanced[0] ? kb_explain_enhanced(out->enhanced, out) : -1;

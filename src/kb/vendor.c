@@ -83,6 +83,11 @@ static const struct kb_vendor *load_one(const char *id)
 		json_decref(j);
 		return NULL;
 	}
+	before = vt.errors.n;
+	char *where = xasprintf("profile %s.json", id);
+	kb_vendor_validate(j, where, &vt.errors);
+	free(where);
+	kb_warn_errors(&vt.errors, before);
 	struct kb_vendor *v = &vt.v[vt.n++];
 	v->json = j;
 	v->id = profile_str(j, "id");
@@ -270,17 +275,21 @@ struct hits {
 	size_t max, n;
 };
 
-static void add_hit(struct hits *h, const struct kb_vendor *v, const json_t *e, const char *key)
+static struct kb_vendor_hit *add_hit(struct hits *h, const struct kb_vendor *v, const json_t *e, const char *key)
 {
 	for (size_t i = 0; i < h->n && i < h->max; i++)
 		if (h->v[i].entry == e)
-			return;
+			return NULL;
+	struct kb_vendor_hit *hit = NULL;
 	if (h->n < h->max) {
-		h->v[h->n].vendor = v;
-		h->v[h->n].entry = e;
-		snprintf(h->v[h->n].typed_as, sizeof(h->v[h->n].typed_as), "%s", key);
+		hit = &h->v[h->n];
+		memset(hit, 0, sizeof(*hit));
+		hit->vendor = v;
+		hit->entry = e;
+		snprintf(hit->typed_as, sizeof(hit->typed_as), "%s", key);
 	}
 	h->n++;
+	return hit;
 }
 
 /* Resolves the family text for vendor v: a family id, or NULL when fam is NULL. Returns false
@@ -327,6 +336,51 @@ static bool all_digits(const char *s, size_t n)
 		if (!isdigit((unsigned char)s[i]))
 			return false;
 	return n > 0;
+}
+
+/* A whole 16-bit value as typed (a key): "0X5460" always, a decimal 256-65535 only when the
+ * search is narrowed to a vendor (a bare 535 stays an SMTP code). Returns it, or -1. */
+static long word16(const char *t, bool narrowed)
+{
+	size_t n = strlen(t);
+	if (n == 6 && t[0] == '0' && t[1] == 'X' && strspn(t + 2, "0123456789ABCDEF") == 4)
+		return strtol(t + 2, NULL, 16);
+	if (narrowed && n >= 3 && n <= 5 && all_digits(t, n)) {
+		long v = atol(t);
+		return v >= 256 && v <= 65535 ? v : -1;
+	}
+	return -1;
+}
+
+/* For a vendor whose code_syntax has "split16" (Brother's brpsEmailTestResult), looks up both
+ * bytes of a 16-bit value: the high byte among entries not marked "byte": "low", the low byte
+ * among entries not marked "high". A zero byte next to a non-zero one carries nothing. */
+static void search_split(const struct kb_vendor *v, const char *fam, long val, struct hits *h)
+{
+	const char *fid;
+	if (val < 0 || !json_is_object(json_object_get(json_object_get(v->json, "code_syntax"), "split16")) ||
+	    !family_id(v, fam, &fid))
+		return;
+	int hi = (int)(val >> 8) & 0xff, lo = (int)val & 0xff;
+	const struct { int b; const char *part, *not; } parts[] = {{hi, "high", "low"}, {lo, "low", "high"}};
+	for (size_t p = 0; p < ARRAY_SIZE(parts); p++) {
+		if (parts[p].b == 0 && (p == 0 || hi))
+			continue;
+		char key[8];
+		snprintf(key, sizeof(key), "0X%02X", (unsigned)parts[p].b);
+		size_t i;
+		const json_t *e;
+		json_array_foreach(json_object_get(v->json, "error_codes"), i, e) {
+			const char *byte = profile_str(e, "byte");
+			if (!entry_in_family(e, fid) || !key_matches(e, key) || (byte && strcmp(byte, parts[p].not) == 0))
+				continue;
+			struct kb_vendor_hit *hit = add_hit(h, v, e, key);
+			if (hit) {
+				snprintf(hit->part, sizeof(hit->part), "%s", parts[p].part);
+				snprintf(hit->whole, sizeof(hit->whole), "0x%04X", (unsigned)(val & 0xffff));
+			}
+		}
+	}
 }
 
 /* The spellings worth trying for key t (already a key: upper case, single blanks).
@@ -437,6 +491,8 @@ static size_t lookup(const char *text, const struct kb_vendor *vendor, const cha
 			candidates(t, profile_str(json_object_get(vendor->json, "code_syntax"), "prefix_optional"), true, &keys);
 		search_vendor(vendor, family, &keys, &h);
 		strlist_free(&keys);
+		if (!h.n)
+			search_split(vendor, family, word16(t, !exact), &h);
 		return h.n;
 	}
 	kb_vendors_load_all();
@@ -449,6 +505,8 @@ static size_t lookup(const char *text, const struct kb_vendor *vendor, const cha
 		search_vendor(&vt.v[i], family, &keys, &h);
 		strlist_free(&keys);
 	}
+	for (size_t i = 0; !h.n && i < vt.n; i++)
+		search_split(&vt.v[i], family, word16(t, false), &h);
 	return h.n;
 }
 
@@ -462,29 +520,4 @@ size_t kb_vendor_lookup_exact(const char *token, const struct kb_vendor *vendor,
 			      struct kb_vendor_hit *hits, size_t max)
 {
 	return lookup(token, vendor, family, hits, max, NULL, true);
-}
-
-void kb_vendor_explain(const struct kb_vendor_hit *hit, struct kb_explanation *out)
-{
-	const json_t *e = hit->entry;
-	memset(out, 0, sizeof(*out));
-	out->kind = xstrdup("vendor-code");
-	out->vendor = xstrdup(hit->vendor->name);
-	out->matched = xstrdup(profile_str(e, "code"));
-	out->title = xstrdup(profile_str(e, "shown_as"));
-	const char *st = profile_str(e, "stage");
-	enum stage s = stage_parse(st);
-	out->stage = s == STAGE_LAST ? STAGE_UNKNOWN : s;
-	out->category = xstrdup(profile_str(e, "category"));
-	out->meaning = xstrdup(profile_str(e, "meaning"));
-	struct buf fix = {0};
-	size_t i;
-	const json_t *f;
-	json_array_foreach(json_object_get(e, "fixes"), i, f)
-		if (json_is_string(f))
-			buf_printf(&fix, "%s%s", fix.len ? "; " : "", json_string_value(f));
-	out->fix = fix.len ? buf_steal(&fix) : NULL;
-	buf_free(&fix);
-	profile_strings(e, "sources", &out->sources);
-	out->confidence = xstrdup(profile_str(e, "confidence") ? profile_str(e, "confidence") : "unverified");
 }

@@ -23,6 +23,8 @@ struct kb_vendor_hit {
 	const struct kb_vendor *vendor;   /* borrowed */
 	const json_t *entry;              /* borrowed: the error_codes[] object */
 	char typed_as[64];                /* the normalised spelling that matched */
+	char part[8];                     /* "high"/"low": the byte of a split 16-bit value (code_syntax.split16), else "" */
+	char whole[16];                   /* that 16-bit value as typed ("0x5460"), else "" */
 };
 
 /* Returns the ids of every vendor profile (embedded and overlay), sorted, without parsing
@@ -62,10 +64,24 @@ size_t kb_vendor_lookup(const char *text, const struct kb_vendor *vendor, const 
 size_t kb_vendor_lookup_exact(const char *token, const struct kb_vendor *vendor, const char *family,
 			      struct kb_vendor_hit *hits, size_t max);
 
-/* Fills out (zeroed first) from a hit: kind "vendor-code", vendor name, stage, category,
- * meaning, fixes joined, sources, confidence. class_name stays NULL: a vendor code is not an
- * SMTP reply. Free with kb_explanation_free. This function can't fail. */
+/* Fills out (zeroed first) from a hit: kind "vendor-code", vendor name, category, meaning,
+ * fixes joined, sources and the confidence of each claim. `confidence` is the meaning's;
+ * `stage` is set only when the stage claim is sourced or inferred (an unverified stage goes to
+ * `stage_guess`, `stage_confidence` says which); `class_name` follows the first typical reply
+ * only when `reply_confidence` is not unverified. Free with kb_explanation_free. Can't fail. */
 void kb_vendor_explain(const struct kb_vendor_hit *hit, struct kb_explanation *out);
+
+/* Confidence of one claim of an entry: claim is "meaning", "stage" or "reply". A missing or
+ * invalid level counts as "unverified", and no claim is surer than the meaning. Returns a
+ * static string: "sourced", "inferred" or "unverified". */
+const char *kb_vendor_claim(const json_t *entry, const char *claim);
+
+/* Checks a parsed vendor profile (any JSON value) against docs/profiles-vendor.md: schema, id,
+ * code_syntax, and for every error code the fields explain relies on and the per-claim
+ * confidence rules (an unverified entry claims no stage or reply as fact; no claim is surer than
+ * the meaning). Appends one message per problem (at most 50, prefixed with where) to errors and
+ * returns the number of problems found. */
+size_t kb_vendor_validate(const json_t *root, const char *where, struct strlist *errors);
 
 void kb_vendors_unload(void);
 

@@ -59,6 +59,67 @@ const char *explain_confidence_words(const char *c)
 	return "NOT confirmed: no source we could read says so; treat it as a hint";
 }
 
+/* Short words for the confidence of one claim (stage, replies). */
+static const char *claim_words(const char *c)
+{
+	if (!c)
+		return NULL;
+	if (strcmp(c, "sourced") == 0)
+		return "documented (a source we read says so)";
+	if (strcmp(c, "inferred") == 0)
+		return "likely (derived from a documented rule)";
+	return "unverified guess (no source we could read says so)";
+}
+
+/* The stage in words; an unverified stage is shown as a guess, never as the stage. */
+static char *stage_text(const struct kb_explanation *e)
+{
+	if (e->stage == STAGE_UNKNOWN && e->stage_guess != STAGE_UNKNOWN && e->stage_guess != STAGE_LAST)
+		return xasprintf("not known (unverified guess: %s)", explain_stage_words(e->stage_guess));
+	return xstrdup(explain_stage_words(e->stage));
+}
+
+/* "How sure" lines: the meaning, then the stage and the replies when they are claimed. */
+static void claim_lines(const struct kb_explanation *e, struct strlist *out)
+{
+	strlist_add_owned(out, xasprintf("meaning: %s", explain_confidence_words(e->confidence)));
+	if (e->stage_confidence && (e->stage != STAGE_UNKNOWN || e->stage_guess != STAGE_UNKNOWN))
+		strlist_add_owned(out, xasprintf("stage: %s", claim_words(e->stage_confidence)));
+	if (e->reply_confidence)
+		strlist_add_owned(out, xasprintf("typical replies%s: %s", e->vendor ? " and class" : "",
+						 claim_words(e->reply_confidence)));
+}
+
+/* The "Result:" value: the class, hedged when it rests on inferred replies; NULL for none. */
+static char *result_text(const struct kb_explanation *e)
+{
+	if (e->class_name && e->reply_confidence && strcmp(e->reply_confidence, "inferred") == 0)
+		return xasprintf("%s (likely: derived from the typical replies)", explain_class_words(e->class_name));
+	if (e->class_name || !e->vendor)
+		return xstrdup(explain_class_words(e->class_name));
+	if (e->reply_confidence && strcmp(e->reply_confidence, "unverified") == 0)
+		return xstrdup("not given: the typical replies are an unverified guess");
+	return NULL;
+}
+
+static const char *replies_label(const struct kb_explanation *e)
+{
+	if (e->reply_confidence && strcmp(e->reply_confidence, "unverified") == 0)
+		return "Typical replies (unverified guess):";
+	if (e->reply_confidence && strcmp(e->reply_confidence, "inferred") == 0)
+		return "Typical replies (likely):";
+	return "Typical replies:";
+}
+
+static char *provider_text(const struct kb_explanation *e, bool long_form)
+{
+	const char *basis = !e->provider_basis ? "" : strcmp(e->provider_basis, "service") == 0 ? "; the service was recognised"
+						  : strcmp(e->provider_basis, "reply text") == 0 ? "; the reply text names the service"
+						  : "; this wording is the provider's own";
+	return xasprintf("%s's own wording (pattern %s%s)%s", e->provider, e->title ? e->title : "?", basis,
+			 long_form ? ", checked before the generic meaning" : "");
+}
+
 /* --- JSON --------------------------------------------------------------------------------- */
 
 static json_t *list_json(const struct strlist *l)
@@ -91,6 +152,13 @@ static json_t *match_json(const struct explain_match *m)
 		json_object_set_new(j, "vendor", json_text(e->vendor));
 	json_object_set_new(j, "sources", list_json(&e->sources));
 	json_object_set_new(j, "confidence", e->confidence ? json_text(e->confidence) : json_null());
+	json_object_set_new(j, "meaning_confidence", e->confidence ? json_text(e->confidence) : json_null());
+	json_object_set_new(j, "stage_confidence", e->stage_confidence ? json_text(e->stage_confidence) : json_null());
+	json_object_set_new(j, "reply_confidence", e->reply_confidence ? json_text(e->reply_confidence) : json_null());
+	if (e->stage_guess != STAGE_UNKNOWN && e->stage_guess != STAGE_LAST && e->stage == STAGE_UNKNOWN)
+		json_object_set_new(j, "stage_guess", json_string(stage_name(e->stage_guess)));
+	if (e->provider_basis)
+		json_object_set_new(j, "provider_basis", json_text(e->provider_basis));
 	json_object_set_new(j, "failure", json_boolean(m->failure));
 	if (m->line)
 		json_object_set_new(j, "line", json_integer(m->line));
@@ -103,9 +171,11 @@ static json_t *match_json(const struct explain_match *m)
 		json_object_set_new(j, "families", list_json(&m->families));
 		json_t *reps = json_array();
 		for (size_t i = 0; i < m->replies.n; i++)
-			json_array_append_new(reps, json_pack("{s:o, s:o}", "reply", json_text(m->replies.v[i]), "meaning",
+			json_array_append_new(reps, json_pack("{s:o, s:o, s:o}", "reply", json_text(m->replies.v[i]), "meaning",
 							      i < m->reply_notes.n && *m->reply_notes.v[i]
-								      ? json_text(m->reply_notes.v[i]) : json_null()));
+								      ? json_text(m->reply_notes.v[i]) : json_null(),
+							      "confidence", e->reply_confidence ? json_text(e->reply_confidence)
+												: json_null()));
 		json_object_set_new(j, "replies", reps);
 		json_object_set_new(j, "reveal", m->reveal ? json_text(m->reveal) : json_null());
 	}
@@ -163,6 +233,54 @@ static const char *headline_of(const struct explain_match *m, char *buf, size_t 
 	return buf;
 }
 
+static void text_list(FILE *out, const char *label, const struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		field(out, i ? "" : label, l->v[i]);
+}
+
+/* Result, provider, meaning and stage. */
+static void text_what(FILE *out, const struct explain_match *m)
+{
+	const struct kb_explanation *e = &m->e;
+	char *res = result_text(e);
+	field(out, "Result:", res);
+	free(res);
+	if (e->provider) {
+		char *p = provider_text(e, true);
+		field(out, "Recognised as:", p);
+		free(p);
+	} else if (e->title && !e->vendor)
+		field(out, "Registry name:", e->title);
+	if (m->shown_as)
+		field(out, "Shown as:", m->shown_as);
+	field(out, "What it means:", e->meaning);
+	char *st = stage_text(e);
+	char *stage = xasprintf("%s%s%s", st, e->category ? "; kind of problem: " : "", e->category ? e->category : "");
+	field(out, "When:", stage);
+	free(stage);
+	free(st);
+}
+
+/* How sure each claim is, and the test that settles what is not sourced. */
+static void text_sure(FILE *out, const struct explain_match *m, const struct style *st)
+{
+	const struct kb_explanation *e = &m->e;
+	struct strlist lines = {0};
+	claim_lines(e, &lines);
+	bool unsure = e->confidence && strcmp(e->confidence, "sourced") != 0;
+	for (size_t i = 0; i < lines.n; i++) {
+		char *v = text_sanitize(lines.v[i], 400, 0);
+		bool weak = strstr(v, "sourced") == NULL && strstr(v, "documented") == NULL;
+		fprintf(out, "  %-16s %s%s%s\n", i ? "" : "How sure:", weak ? st->yellow : "", v, weak ? st->off : "");
+		unsure |= weak;
+		free(v);
+	}
+	strlist_free(&lines);
+	if (m->reveal && unsure)
+		field(out, "To find out:", m->reveal);
+}
+
 static void text_match(FILE *out, const struct explain_result *r, size_t idx, const struct style *st)
 {
 	const struct explain_match *m = &r->v[idx];
@@ -174,22 +292,7 @@ static void text_match(FILE *out, const struct explain_result *r, size_t idx, co
 		fprintf(out, "  (line %d)", m->line);
 	fputc('\n', out);
 	free(h);
-	if (e->class_name || !e->vendor)
-		field(out, "Result:", explain_class_words(e->class_name));
-	if (e->provider) {
-		char *p = xasprintf("%s's own wording (pattern %s), checked before the generic meaning", e->provider,
-				    e->title ? e->title : "?");
-		field(out, "Recognised as:", p);
-		free(p);
-	} else if (e->title && !e->vendor)
-		field(out, "Registry name:", e->title);
-	if (m->shown_as)
-		field(out, "Shown as:", m->shown_as);
-	field(out, "What it means:", e->meaning);
-	char *stage = xasprintf("%s%s%s", explain_stage_words(e->stage), e->category ? "; kind of problem: " : "",
-				e->category ? e->category : "");
-	field(out, "When:", stage);
-	free(stage);
+	text_what(out, m);
 	if (m->fixes.n) {
 		fprintf(out, "  %-16s\n", "What to change:");
 		for (size_t i = 0; i < m->fixes.n; i++) {
@@ -199,15 +302,11 @@ static void text_match(FILE *out, const struct explain_result *r, size_t idx, co
 		}
 	} else
 		field(out, "What to change:", e->fix);
-	bool unsure = e->confidence && strcmp(e->confidence, "sourced") != 0;
-	fprintf(out, "  %-16s %s%s%s\n", "How sure:", unsure ? st->yellow : "", explain_confidence_words(e->confidence),
-		unsure ? st->off : "");
-	if (m->reveal && unsure)
-		field(out, "To find out:", m->reveal);
+	text_sure(out, m, st);
 	for (size_t i = 0; i < m->replies.n; i++) {
 		char *line = xasprintf("%s%s%s", m->replies.v[i], i < m->reply_notes.n && *m->reply_notes.v[i] ? " — " : "",
 				       i < m->reply_notes.n ? m->reply_notes.v[i] : "");
-		field(out, i ? "" : "Typical replies:", line);
+		field(out, i ? "" : replies_label(e), line);
 		free(line);
 	}
 	if (m->families.n) {
@@ -217,12 +316,9 @@ static void text_match(FILE *out, const struct explain_result *r, size_t idx, co
 		field(out, "Model families:", buf_str(&b));
 		buf_free(&b);
 	}
-	for (size_t i = 0; i < m->provider_uses.n; i++)
-		field(out, i ? "" : "Provider uses:", m->provider_uses.v[i]);
-	for (size_t i = 0; i < m->also.n; i++)
-		field(out, i ? "" : "Same text at:", m->also.v[i]);
-	for (size_t i = 0; i < e->sources.n; i++)
-		field(out, i ? "" : "Sources:", e->sources.v[i]);
+	text_list(out, "Provider uses:", &m->provider_uses);
+	text_list(out, "If the server is:", &m->also);
+	text_list(out, "Sources:", &e->sources);
 	if (!e->sources.n)
 		field(out, "Sources:", "none");
 	fputc('\n', out);
@@ -238,8 +334,9 @@ void explain_report_text(FILE *out, const struct explain_result *r, bool colour)
 		const struct explain_match *m = &r->v[r->first_failure];
 		char head[400];
 		char *h = text_sanitize(headline_of(m, head, sizeof(head)), 400, 0);
-		fprintf(out, "%sFirst failure:%s [%ld] %s, at %s.\n", st.bold, st.off, r->first_failure + 1, h,
-			explain_stage_words(m->e.stage));
+		char *stg = stage_text(&m->e);
+		fprintf(out, "%sFirst failure:%s [%ld] %s, at %s.\n", st.bold, st.off, r->first_failure + 1, h, stg);
+		free(stg);
 		free(h);
 	} else if (r->kind == EXPLAIN_IN_TRANSCRIPT && r->n)
 		fprintf(out, "%sNo failure%s among the replies found.\n", st.bold, st.off);
@@ -261,6 +358,58 @@ static void md_field(struct buf *b, const char *label, const char *value)
 	buf_putc(b, '\n');
 }
 
+static void md_list(struct buf *b, const char *label, const struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			buf_puts(b, "  - ");
+		else
+			buf_printf(b, "- **%s**\n  - ", label);
+		text_md_escape(b, l->v[i]);
+		buf_putc(b, '\n');
+	}
+}
+
+static void md_what(struct buf *b, const struct explain_match *m)
+{
+	const struct kb_explanation *e = &m->e;
+	char *res = result_text(e);
+	md_field(b, "Result:", res);
+	free(res);
+	if (e->provider) {
+		char *p = provider_text(e, false);
+		md_field(b, "Recognised as:", p);
+		free(p);
+	}
+	md_field(b, "Shown as:", m->shown_as);
+	md_field(b, "What it means:", e->meaning);
+	char *st = stage_text(e);
+	char *stage = xasprintf("%s%s%s", st, e->category ? "; kind of problem: " : "", e->category ? e->category : "");
+	md_field(b, "When:", stage);
+	free(stage);
+	free(st);
+}
+
+static void md_sure(struct buf *b, const struct explain_match *m)
+{
+	const struct kb_explanation *e = &m->e;
+	struct strlist lines = {0};
+	claim_lines(e, &lines);
+	md_list(b, "How sure:", &lines);
+	bool unsure = false;
+	for (size_t i = 0; i < lines.n; i++)
+		unsure |= strstr(lines.v[i], "documented") == NULL;
+	strlist_free(&lines);
+	if (m->reveal && unsure) {
+		char *rv = text_sanitize(m->reveal, 2000, 0);
+		buf_puts(b, "- **To find out:**\n\n  ```\n  ");
+		for (const char *p = rv; *p; p++)
+			buf_putc(b, *p == '`' ? '\'' : *p);
+		buf_puts(b, "\n  ```\n");
+		free(rv);
+	}
+}
+
 static void md_match(struct buf *b, const struct explain_result *r, size_t idx)
 {
 	const struct explain_match *m = &r->v[idx];
@@ -271,19 +420,7 @@ static void md_match(struct buf *b, const struct explain_result *r, size_t idx)
 	if (m->line)
 		buf_printf(b, " (line %d)", m->line);
 	buf_puts(b, "\n\n");
-	if (e->class_name || !e->vendor)
-		md_field(b, "Result:", explain_class_words(e->class_name));
-	if (e->provider) {
-		char *p = xasprintf("%s's own wording (pattern %s)", e->provider, e->title ? e->title : "?");
-		md_field(b, "Recognised as:", p);
-		free(p);
-	}
-	md_field(b, "Shown as:", m->shown_as);
-	md_field(b, "What it means:", e->meaning);
-	char *stage = xasprintf("%s%s%s", explain_stage_words(e->stage), e->category ? "; kind of problem: " : "",
-				e->category ? e->category : "");
-	md_field(b, "When:", stage);
-	free(stage);
+	md_what(b, m);
 	if (m->fixes.n) {
 		buf_puts(b, "- **What to change:**\n");
 		for (size_t i = 0; i < m->fixes.n; i++) {
@@ -293,17 +430,12 @@ static void md_match(struct buf *b, const struct explain_result *r, size_t idx)
 		}
 	} else
 		md_field(b, "What to change:", e->fix);
-	md_field(b, "How sure:", explain_confidence_words(e->confidence));
-	if (m->reveal && e->confidence && strcmp(e->confidence, "sourced") != 0) {
-		char *rv = text_sanitize(m->reveal, 2000, 0);
-		buf_puts(b, "- **To find out:**\n\n  ```\n  ");
-		for (const char *p = rv; *p; p++)
-			buf_putc(b, *p == '`' ? '\'' : *p);
-		buf_puts(b, "\n  ```\n");
-		free(rv);
-	}
+	md_sure(b, m);
 	for (size_t i = 0; i < m->replies.n; i++) {
-		buf_puts(b, i ? "  - " : "- **Typical replies:**\n  - ");
+		if (i)
+			buf_puts(b, "  - ");
+		else
+			buf_printf(b, "- **%s**\n  - ", replies_label(e));
 		text_md_escape(b, m->replies.v[i]);
 		if (i < m->reply_notes.n && *m->reply_notes.v[i]) {
 			buf_puts(b, " — ");
@@ -311,21 +443,9 @@ static void md_match(struct buf *b, const struct explain_result *r, size_t idx)
 		}
 		buf_putc(b, '\n');
 	}
-	for (size_t i = 0; i < m->provider_uses.n; i++) {
-		buf_puts(b, i ? "  - " : "- **Provider uses:**\n  - ");
-		text_md_escape(b, m->provider_uses.v[i]);
-		buf_putc(b, '\n');
-	}
-	for (size_t i = 0; i < m->also.n; i++) {
-		buf_puts(b, i ? "  - " : "- **Same text at:**\n  - ");
-		text_md_escape(b, m->also.v[i]);
-		buf_putc(b, '\n');
-	}
-	for (size_t i = 0; i < e->sources.n; i++) {
-		buf_puts(b, i ? "  - " : "- **Sources:**\n  - ");
-		text_md_escape(b, e->sources.v[i]);
-		buf_putc(b, '\n');
-	}
+	md_list(b, "Provider uses:", &m->provider_uses);
+	md_list(b, "If the server is:", &m->also);
+	md_list(b, "Sources:", &e->sources);
 	buf_putc(b, '\n');
 }
 
@@ -340,7 +460,9 @@ void explain_report_md(FILE *out, const struct explain_result *r)
 		const struct explain_match *m = &r->v[r->first_failure];
 		buf_printf(&b, "**First failure:** item %ld, ", r->first_failure + 1);
 		text_md_escape(&b, headline_of(m, head, sizeof(head)));
-		buf_printf(&b, ", at %s.\n\n", explain_stage_words(m->e.stage));
+		char *stg = stage_text(&m->e);
+		buf_printf(&b, ", at %s.\n\n", stg);
+		free(stg);
 	}
 	for (size_t i = 0; i < r->notes.n; i++) {
 		buf_puts(&b, "> ");

@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh — builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and
-# runs each (every tests/fuzz/fuzz_*.c) for SECONDS (default 30) from its seed corpus. A crash keeps its input in
-# build-fuzz/crashes/ and fails the run. Usage: tests/fuzz/run.sh [SECONDS]
+# tests/fuzz/run.sh — builds the libFuzzer targets (tests/fuzz/fuzz_*.c) with clang (ASan + UBSan)
+# in build-fuzz/ and runs each for SECONDS (default 30) from its seed corpus
+# (tests/fuzz/corpus/<target>/; fuzz_profile also gets devices/*.json). A crash keeps its input in
+# build-fuzz/crashes/ and fails the run. Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-30}
+shift || true
 command -v clang >/dev/null || { echo "fuzz: clang not installed"; exit 1; }
 CC=clang cmake -S "$here" -B "$here/build-fuzz" -DMFPDOCTOR_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$here/build-fuzz" -j"$(nproc)" >/dev/null
 mkdir -p "$here/build-fuzz/crashes"
 passed=0; failed=0
 export ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$here/tests/lsan.supp:print_suppressions=0
-for src in "$here"/tests/fuzz/fuzz_*.c; do
-  t=$(basename "$src" .c)
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  for src in "$here"/tests/fuzz/fuzz_*.c; do targets+=("$(basename "$src" .c)"); done
+fi
+for t in "${targets[@]}"; do
   work=$(mktemp -d)
-  if [ -d "$here/tests/fuzz/corpus/$t" ]; then cp "$here/tests/fuzz/corpus/$t/"* "$work/"; fi
-  if "$here/build-fuzz/tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 \
+  maxlen=8192
+  [ -d "$here/tests/fuzz/corpus/$t" ] && cp "$here/tests/fuzz/corpus/$t/"* "$work/"
+  if [ "$t" = fuzz_profile ]; then
+    cp "$here"/devices/*.json "$work/"   # the shipped vendor profiles are the best seeds
+    maxlen=131072
+  fi
+  if "$here/build-fuzz/tests/fuzz/$t" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
        -artifact_prefix="$here/build-fuzz/crashes/$t-" "$work" >"$here/build-fuzz/$t.log" 2>&1; then
     echo "ok   $t ($(grep -E "^#[0-9]+.*DONE" "$here/build-fuzz/$t.log" | tail -1 | cut -c1-60))"
     passed=$((passed + 1))

@@ -10,7 +10,7 @@ import sys
 
 BIN = os.environ.get("MFPDOCTOR_BIN", "")
 SRC = os.environ.get("MFPDOCTOR_SRC", os.path.join(os.path.dirname(__file__), "..", ".."))
-TSV = os.path.join(SRC, "..", "shared", "research", "smtp", "provider_replies.tsv")
+TSV = os.environ.get("MFPDOCTOR_PROVIDER_TSV") or os.path.join(SRC, "..", "shared", "research", "smtp", "provider_replies.tsv")
 
 CLASSES = {"positive-completion", "positive-intermediate", "transient", "permanent"}
 CATEGORIES = {"dns", "connect", "tls", "auth", "sender", "recipient", "relay", "size", "rate-limit",
@@ -266,6 +266,9 @@ def provider_id(name):
 
 
 def test_conformance():
+    """Every provider reply of the research TSV. A row whose text identifies its provider (unique wording
+    or a marker such as "gsmtp") must be recognised without --service; any other row is checked with the
+    service context, and without it must not be explained with another provider's wording."""
     if not os.path.isfile(TSV):
         print("note: %s not found; conformance part skipped" % TSV)
         return
@@ -273,26 +276,123 @@ def test_conformance():
         lines = f.read().splitlines()
     head = lines[0].split("\t")
     ip, ir, ist = head.index("provider"), head.index("reply"), head.index("stage")
+    self_rows = 0
     for n, line in enumerate(lines[1:], start=2):
         cols = line.split("\t")
         if len(cols) <= max(ip, ir, ist) or not cols[ir].strip():
             continue
         reply, stage, sid = cols[ir].strip(), cols[ist].strip(), provider_id(cols[ip])
         text = "\n".join(part.strip() for part in reply.split(" / ")) if " / " in reply and reply[:3].isdigit() else reply
-        args = (["--service", sid] if sid else []) + ["-"]
-        rc, d = explain_json(args, stdin=text)
+        w = "tsv line %d (%s): %r" % (n, cols[ip], reply[:60])
+        rc, d = explain_json(["-"], stdin=text)
         m = d["matches"][0] if d["matches"] else {}
+        if m.get("provider"):
+            self_rows += 1
+            check(m.get("provider_basis") in ("unique wording", "reply text"),
+                  w + ": a provider without context must come from the text itself (%r)" % m.get("provider_basis"))
+        elif sid:
+            rc, d = explain_json(["--service", sid, "-"], stdin=text)
+            m = d["matches"][0] if d["matches"] else {}
         want_class = None
         if reply[:3].isdigit():
             want_class = {"2": "positive-completion", "3": "positive-intermediate", "4": "transient", "5": "permanent"}[reply[0]]
         elif reply[:1] in "245" and reply[1:2] == ".":
             want_class = {"2": "positive-completion", "4": "transient", "5": "permanent"}[reply[0]]
-        w = "tsv line %d (%s): %r" % (n, cols[ip], reply[:60])
         if not check(rc == 0 and m, w + ": explained (rc %d)" % rc):
             continue
         if want_class:
             check(m["class"] == want_class, w + ": class %r, want %r" % (m["class"], want_class))
         check(m["stage"] == stage, w + ": stage %r, want %r" % (m["stage"], stage))
+    check(self_rows > 0, "conformance: some rows identify their provider by their text alone")
+
+
+def test_provider_context():
+    """Provider wording applies only when the service is recognised or the text is the provider's."""
+    generic = "530 5.7.0 Authentication Required"
+    rc, d = explain_json([generic])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and "provider" not in m and m.get("class") == "permanent"
+          and "Google" not in (m.get("meaning") or "") and "Workspace" not in (m.get("fix") or ""),
+          "generic 530 5.7.0: the registry meaning, not Gmail's wording: %r" % {k: m.get(k) for k in ("provider", "meaning", "fix")})
+    rc, out, err = run(["explain", generic])
+    check(rc == 0 and "Recognised as" not in out.split("If the server is")[0] and "Gmail" in out.split("If the server is")[-1],
+          "generic 530 5.7.0 text: Gmail only as a conditional reading")
+    rc, d = explain_json([generic + " - gsmtp"])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and "Google" in m.get("provider", "") and m.get("provider_basis") == "reply text",
+          "530 5.7.0 ... gsmtp: Google's wording, recognised from the reply: %r" % m.get("provider_basis"))
+    rc, d = explain_json(["--service", "google", generic])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and "Google" in m.get("provider", "") and m.get("provider_basis") == "service" and m["stage"] == "mail-from",
+          "--service google: Google's wording")
+    rc, d = explain_json(["--service", "smtp.gmail.com", generic])
+    check(rc == 0 and "Google" in d["matches"][0].get("provider", ""), "--service by host name")
+    trans = ("< 220 mail.sim.test ESMTP\n> EHLO scanner\n< 250 mail.sim.test\n> MAIL FROM:<a@b.test>\n"
+             "< 530 5.7.0 Authentication Required\n")
+    rc, d = explain_json(["-"], stdin=trans)
+    ff = d["first_failure"]
+    m = d["matches"][ff["index"]] if ff else {}
+    check(rc == 0 and ff and "provider" not in m and ff["stage"] == "mail-from",
+          "generic server transcript: no Gmail wording, stage from the transcript: %r" % m.get("provider"))
+    rc, d = explain_json(["530 5.5.1 Authentication Required"])
+    check(rc == 0 and "provider" not in d["matches"][0], "530 5.5.1 (Google and Zoho wording) needs the service")
+    rc, d = explain_json(["535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant."])
+    m = d["matches"][0]
+    check(rc == 0 and "Microsoft" in m.get("provider", "") and m.get("provider_basis") == "unique wording",
+          "M365 5.7.139 text identifies itself")
+
+
+def test_claim_confidence():
+    """Each claim (meaning, stage, replies/class) carries its own confidence; guesses are never facts."""
+    rc, d = explain_json(["--vendor", "xerox", "016-767"])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and m.get("meaning_confidence") == "unverified" and m.get("stage_confidence") == "unverified"
+          and m.get("reply_confidence") == "unverified", "016-767: three unverified claims %r" %
+          [m.get(k) for k in ("meaning_confidence", "stage_confidence", "reply_confidence")])
+    check(m.get("class") is None and m.get("stage") == "unknown" and m.get("stage_guess") == "rcpt-to",
+          "016-767: no class, stage unknown, the guess kept apart: %r %r %r" % (m.get("class"), m.get("stage"), m.get("stage_guess")))
+    check(m.get("replies") and all(r.get("confidence") == "unverified" for r in m["replies"]), "016-767: replies marked as guesses")
+    check(d["first_failure"] and d["first_failure"]["stage"] == "unknown", "016-767: first failure has no guessed stage")
+    rc, out, err = run(["explain", "--vendor", "xerox", "016-767"])
+    check("unverified guess" in out and "Result:          not given" in out and "permanent failure" not in out,
+          "016-767 text: guesses shown as such, no class")
+    rc, out, err = run(["explain", "--format", "md", "--vendor", "xerox", "016-767"])
+    check("unverified guess" in out and "permanent failure" not in out, "016-767 markdown: guesses shown as such")
+    rc, d = explain_json(["--vendor", "brother", "0x54"])
+    m = d["matches"][0]
+    check(m["meaning_confidence"] == "sourced" and m["stage"] == "auth" and m["stage_confidence"] == "sourced"
+          and m["reply_confidence"] == "inferred" and m["class"] == "permanent", "brother 0x54: sourced meaning, inferred replies")
+    for code in ("0x21", "0x22", "0x31", "0x32", "0x40", "0x41"):
+        rc, d = explain_json(["--vendor", "brother", code])
+        m = d["matches"][0] if d["matches"] else {}
+        check(rc == 0 and m.get("stage") == "device" and m.get("class") is None and not m.get("replies")
+              and "not a rejection by the server" in m.get("meaning", ""), "brother %s: a stored-setting check, no server reply" % code)
+    rc, d = explain_json(["--vendor", "brother", "0x0001"])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and m.get("vendor_code") == "0x01" and m.get("failure") is False, "brother 0x0001: low-byte busy, not a failure")
+    rc, d = explain_json(["--vendor", "brother", "0x5460"])
+    codes = [x.get("vendor_code") for x in d["matches"]]
+    check(rc == 0 and codes == ["0x54", "0x60"] and any("high byte of 0x5460" in n for n in d["notes"])
+          and not d["ambiguous"],
+          "brother 0x5460: both bytes, named: %r" % codes)
+    rc, d = explain_json(["--vendor", "brother", "21504"])
+    check(rc == 0 and [x.get("vendor_code") for x in d["matches"]] == ["0x54"], "brother decimal 21504 = 0x5400")
+    rc, d = explain_json(["--vendor", "brother", "SNMP-SMTP-FROM-FAILURES"])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and m.get("vendor_code") == "SNMP-SMTP-RECVFROM-ERRORS" and m.get("stage") != "mail-from"
+          and "recvfrom" in m.get("meaning", ""), "brother recvfrom counter is a socket error, not MAIL FROM")
+    rc, d = explain_json(["--vendor", "ricoh", "Transmission has failed."])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and m.get("stage") == "end-of-data" and m.get("stage_confidence") == "inferred", "ricoh: end of DATA, inferred")
+    rc, d = explain_json(["--vendor", "xerox", "027-779"])
+    m = d["matches"][0] if d["matches"] else {}
+    check(rc == 0 and "conflict" in m.get("meaning", "") and "authentication" in m.get("meaning", "")
+          and any("conflicting" in s for s in m.get("sources", [])), "027-779: the conflicting source is shown")
+    rc, d = explain_json(["017-715"])
+    check("forum" not in d["matches"][0]["meaning"], "017-715: no unsourced forum claim")
+    for code in ("016-771", "1131", "9181"):
+        rc, d = explain_json([code])
+        check(not any(x.get("vendor_code") == code for x in d["matches"]), "%s (existence only recalled) is not in the KB" % code)
 
 
 def main():
@@ -300,7 +400,7 @@ def main():
         print("MFPDOCTOR_BIN not set or not executable; skipped")
         return 77
     for t in (test_vendor_spellings, test_vendor_narrowing, test_unverified_and_replies, test_replies, test_nonsense,
-              test_transcripts, test_checklist, test_conformance):
+              test_transcripts, test_checklist, test_conformance, test_provider_context, test_claim_confidence):
         try:
             t()
         except Exception as e:  # one broken part must not hide the others

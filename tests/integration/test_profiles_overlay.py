@@ -21,7 +21,7 @@ def overlay():
                           "class": "transient", "stage": "rcpt-to", "category": "rate-limit",
                           "meaning": "The ACME relay's daily quota for this department is used up.",
                           "fix": "Ask the ACME mail team to raise the department quota.", "sources": ["site runbook"],
-                          "confidence": "sourced"}]}
+                          "confidence": "sourced", "scope": "self-identifying"}]}
     with open(os.path.join(TMP, "mail", "acme.json"), "w") as f:
         json.dump(site, f)
     with open(os.path.join(TMP, "mail", "broken.json"), "w") as f:

@@ -29,6 +29,7 @@ CATEGORIES = {"dns", "connect", "tls", "auth", "sender", "recipient", "relay", "
 CLASSES = {"positive-completion", "positive-intermediate", "transient", "permanent"}
 CONFIDENCE = {"sourced", "inferred", "unverified"}
 SECURITY = {"starttls", "tls", "none"}
+SCOPES = {"self-identifying", "service"}
 AUTH = {"required", "optional", "none"}
 CLASS_OF_DIGIT = {"2": "positive-completion", "3": "positive-intermediate", "4": "transient", "5": "permanent"}
 SERVICES = ["office365", "exchange", "google", "postfix", "exim", "sendmail", "yahoo", "zoho", "amazon-ses",
@@ -300,7 +301,7 @@ def check_service(sid, pattern_ids, all_patterns):
     req_str(d, "name", rel)
     rec = d.get("recognise")
     if R.check(isinstance(rec, dict), rel + ": 'recognise' must be an object"):
-        for k in ("hosts", "banner", "ehlo"):
+        for k in ("hosts", "banner", "ehlo", "reply"):
             lst = rec.get(k)
             if R.check(isinstance(lst, list), "%s: recognise.%s must be a list" % (rel, k)):
                 for j, rx in enumerate(lst):
@@ -370,6 +371,8 @@ def check_service(sid, pattern_ids, all_patterns):
             R.check(p.get("stage") in STAGES, w + ": stage %r not in value set" % p.get("stage"))
             R.check(p.get("category") in CATEGORIES, w + ": category %r not in value set" % p.get("category"))
             R.check(p.get("confidence") in CONFIDENCE, w + ": confidence must be one of %s" % sorted(CONFIDENCE))
+            R.check(p.get("scope") in SCOPES, w + ": scope must be one of %s (does the text alone identify the "
+                    "service, or does the pattern need the service context?)" % sorted(SCOPES))
             check_sources(p, w)
             if nonempty_str(p.get("match")):
                 check_regex(p["match"], w, p.get("example") if nonempty_str(p.get("example")) else None)
@@ -397,6 +400,22 @@ def provider_service(provider):
         if key in p:
             return sid
     return None
+
+
+def check_self_identifying(all_patterns):
+    """A pattern that claims its text alone identifies the service must not match the example reply
+    of another service's pattern (its wording would then not be unique)."""
+    for sid, p in all_patterns:
+        if p.get("scope") != "self-identifying" or not nonempty_str(p.get("match")):
+            continue
+        try:
+            rx = re.compile(p["match"], re.I)
+        except re.error:
+            continue
+        for other, q in all_patterns:
+            if other != sid and nonempty_str(q.get("example")):
+                R.check(rx.search(q["example"]) is None, "%s pattern %s is marked self-identifying but also matches "
+                        "%s's example %r" % (sid, p.get("id"), other, q["example"][:60]))
 
 
 def check_tsv(path, all_patterns):
@@ -443,6 +462,7 @@ def main():
     for sid in extra:  # services added later are validated the same way
         check_service(sid, pattern_ids, all_patterns)
     R.check(len(all_patterns) >= 100, "only %d patterns in total (need >= 100)" % len(all_patterns))
+    check_self_identifying(all_patterns)
     if os.path.isfile(tsv):
         check_tsv(tsv, all_patterns)
     else:

@@ -9,6 +9,10 @@ sub-directories such as devices/mail/ belong to other profile kinds and are skip
   * valid JSON, schema string, required fields and their types
   * documented value sets (stage, category, confidence, checklist setting keys)
   * every error code has sources, or is confidence "unverified"; unverified entries have "reveal"
+  * per-claim confidence: stage_confidence and reply_confidence present, never stronger than the
+    meaning's `confidence`; an unverified entry presents no stage/reply as fact and cites pages only
+    as "(context: ...)" or "(conflicting, ...)"; a sourced/inferred entry cites a page that could
+    state the meaning (not only RFC or context links); RFC-inferred replies are not "sourced"
   * no duplicate codes/aliases within a vendor (after normalisation)
   * families referenced by codes and checklist items exist in the file
   * every code matches the vendor's code_syntax.pattern
@@ -129,6 +133,60 @@ def str_list(c, v, where, nonempty=False):
     return c.check(ok, where, "must be a list of non-empty strings" + (" (at least one)" if nonempty else ""))
 
 
+RANK = {"unverified": 0, "inferred": 1, "sourced": 2}
+RFC_NOTE = "replies inferred from RFC semantics"
+
+
+def is_url(s):
+    return isinstance(s, str) and "http" in s
+
+
+def note_of(s):
+    """The parenthesised note after a source URL, lower-cased ("" when none)."""
+    m = re.search(r"\((.*)\)\s*$", s)
+    return m.group(1).strip().lower() if m else ""
+
+
+def is_meaning_url(s):
+    """A URL that could state the meaning: not an RFC, not marked as context or conflicting."""
+    n = note_of(s)
+    return (is_url(s) and "rfc-editor.org" not in s and "ietf.org/rfc" not in s
+            and not n.startswith("context") and not n.startswith("conflicting"))
+
+
+def check_claims(c, e, w):
+    """Per-claim confidence (docs/profiles-vendor.md): meaning (`confidence`), stage and replies."""
+    conf = e.get("confidence")
+    srcs = [s for s in e.get("sources", []) if isinstance(s, str)]
+    for key in ("stage_confidence", "reply_confidence"):
+        v = e.get(key)
+        if not c.check(v in CONFIDENCE, w, f"{key} '{v}' missing or not in the value set"):
+            continue
+        if conf in RANK:
+            c.check(RANK[v] <= RANK[conf], w, f"{key} '{v}' is stronger than the meaning's confidence '{conf}'")
+    if conf == "unverified":
+        c.check(e.get("stage_confidence") == "unverified", w,
+                "an unverified entry cannot present its stage as fact (stage_confidence must be 'unverified')")
+        c.check(e.get("reply_confidence") == "unverified", w,
+                "an unverified entry cannot present replies (or a class) as fact (reply_confidence must be 'unverified')")
+        for s in srcs:
+            if is_url(s):
+                c.check(not is_meaning_url(s), w, "an unverified entry cites a page as if it stated the meaning; "
+                        f"mark it '(context: ...)' or '(conflicting, ...)': {s[:80]}")
+    elif conf in ("sourced", "inferred"):
+        c.check(any(is_meaning_url(s) for s in srcs), w,
+                f"a '{conf}' entry needs a source that states the meaning; RFC and context links do not count")
+    if e.get("reply_confidence") == "sourced" and e.get("replies"):
+        c.check(not any(RFC_NOTE in s for s in srcs), w,
+                "replies marked 'inferred from RFC semantics' in sources cannot have reply_confidence 'sourced'")
+    c.check(re.search(r"existence (and meaning )?recalled", e.get("meaning", ""), re.IGNORECASE) is None, w,
+            "a code whose existence is only recalled does not belong in the knowledge base")
+    if "byte" in e:
+        c.check(e["byte"] in ("high", "low"), w, "byte must be 'high' or 'low'")
+    if "failure" in e:
+        c.check(isinstance(e["failure"], bool), w, "failure must be true or false")
+
+
 def check_file(c, path):
     name = os.path.basename(path)
     try:
@@ -217,6 +275,7 @@ def check_file(c, path):
             c.check(re.search(r"not confirmed|not found|not known|unconfirmed|could not find|NOT",
                               e.get("meaning", ""), re.IGNORECASE) is not None, w,
                     "an unverified meaning must say plainly that it is not confirmed")
+        check_claims(c, e, w)
         if code_rx is not None and isinstance(e.get("code"), str):
             c.check(code_rx.search(e["code"]) is not None, w,
                     f"code does not match code_syntax.pattern {cs.get('pattern')!r}")

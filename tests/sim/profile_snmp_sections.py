@@ -29,8 +29,8 @@ SECTIONS = {
         "events": [
             {"oid": BRO + ".220.0", "name": "brpsEmailTestResult", "kind": "hex-high-byte", "ignore": [0], "text": "Device e-mail test result (brpsEmailTestResult)", "source": BMIB},
             {"oid": BRO + ".19.0", "name": "brpsSMTPTotalConnectFailure", "kind": "nonzero", "code": "SNMP-SMTP-CONNECT-FAILURES", "text": "SMTP connection failures since power-on (brpsSMTPTotalConnectFailure)", "source": BMIB},
-            {"oid": BRO + ".20.0", "name": "brpsSMTPTotalRecvFromFailure", "kind": "nonzero", "code": "SNMP-SMTP-FROM-FAILURES", "text": "SMTP MAIL FROM failures since power-on (brpsSMTPTotalRecvFromFailure)", "source": BMIB},
-            {"oid": BRO + ".21.0", "name": "brpsSMTPTotalSendToFailure", "kind": "nonzero", "code": "SNMP-SMTP-RCPT-FAILURES", "text": "SMTP RCPT TO failures since power-on (brpsSMTPTotalSendToFailure)", "source": BMIB},
+            {"oid": BRO + ".20.0", "name": "brpsSMTPTotalRecvFromFailure", "kind": "nonzero", "code": "SNMP-SMTP-RECVFROM-ERRORS", "text": "SMTP socket receive (recvfrom) errors since power-on (brpsSMTPTotalRecvFromFailure)", "source": BMIB},
+            {"oid": BRO + ".21.0", "name": "brpsSMTPTotalSendToFailure", "kind": "nonzero", "code": "SNMP-SMTP-SENDTO-ERRORS", "text": "SMTP socket send (sendto) errors since power-on (brpsSMTPTotalSendToFailure)", "source": BMIB},
             {"oid": "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.51.2.1.2", "table": True, "name": "brErrorHistoryDescription", "kind": "text", "text": "Error history", "source": BMIB},
         ],
     },

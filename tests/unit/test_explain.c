@@ -1,7 +1,8 @@
 /* test_explain.c — the `explain` classifier for every input spelling, provider-first matching
  * with the known collisions (Microsoft 550 5.7.30 vs IANA X.7.30, Gmail 534 5.7.9 vs X.7.9,
- * Microsoft 535 5.7.3), registry fallback, transcript and log parsing, impossible codes, the
- * checklist builder (pure, on inline profiles) and the option tables. */
+ * Microsoft 535 5.7.3), provider wording only in context, the confidence of each claim (no
+ * class or stage from a guess), registry fallback, transcript and log parsing, impossible codes,
+ * the checklist builder (pure, on inline profiles) and the option tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -243,6 +244,131 @@ static void json_shape(void **state)
 	explain_result_free(&r);
 }
 
+/* Each claim has its own confidence; an unverified stage or reply never becomes the stage or a class. */
+static void claim_confidence(void **state)
+{
+	(void)state;
+	struct explain_opts o = {.vendor = "xerox"};
+	struct explain_result r;
+	assert_int_equal(explain_text("016-767", &o, &r), MFP_EXIT_OK);
+	const struct kb_explanation *e = &r.v[0].e;
+	assert_string_equal(e->confidence, "unverified");
+	assert_string_equal(e->stage_confidence, "unverified");
+	assert_string_equal(e->reply_confidence, "unverified");
+	assert_null(e->class_name);               /* replies 550 5.1.1 ... are a guess: no permanent class */
+	assert_int_equal(e->stage, STAGE_UNKNOWN); /* what diagnose reads */
+	assert_int_equal(e->stage_guess, STAGE_RCPT_TO);
+	assert_true(r.v[0].replies.n > 0);
+	json_t *j = explain_report_json(&r);
+	json_t *m = json_array_get(json_object_get(j, "matches"), 0);
+	assert_true(json_is_null(json_object_get(m, "class")));
+	assert_string_equal(json_string_value(json_object_get(m, "stage")), "unknown");
+	assert_string_equal(json_string_value(json_object_get(m, "stage_guess")), "rcpt-to");
+	assert_string_equal(json_string_value(json_object_get(m, "reply_confidence")), "unverified");
+	json_decref(j);
+	struct kb_explanation copy; /* what diagnose keeps of an event's explanation */
+	kb_explanation_copy(&copy, e);
+	assert_int_equal(copy.stage, STAGE_UNKNOWN);
+	assert_int_equal(copy.stage_guess, STAGE_RCPT_TO);
+	assert_string_equal(copy.stage_confidence, "unverified");
+	assert_null(copy.class_name);
+	kb_explanation_free(&copy);
+	explain_result_free(&r);
+
+	/* sourced meaning, sourced stage, replies inferred from the RFC: a class, but as "likely" */
+	struct explain_opts b = {.vendor = "brother"};
+	assert_int_equal(explain_text("0x54", &b, &r), MFP_EXIT_OK);
+	e = &r.v[0].e;
+	assert_string_equal(e->confidence, "sourced");
+	assert_string_equal(e->stage_confidence, "sourced");
+	assert_string_equal(e->reply_confidence, "inferred");
+	assert_int_equal(e->stage, STAGE_AUTH);
+	assert_string_equal(e->class_name, "permanent");
+	explain_result_free(&r);
+
+	/* a stored-setting check: no SMTP stage, no server reply, no class */
+	assert_int_equal(explain_text("0x21", &b, &r), MFP_EXIT_OK);
+	assert_int_equal(r.v[0].e.stage, STAGE_DEVICE);
+	assert_null(r.v[0].e.class_name);
+	assert_int_equal(r.v[0].replies.n, 0);
+	explain_result_free(&r);
+
+	/* a 16-bit value: both bytes; the low-byte test states decode; "busy" is not a failure */
+	assert_int_equal(explain_text("0x5460", &b, &r), MFP_EXIT_OK);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.v[0].code, "0x54");
+	assert_string_equal(r.v[1].code, "0x60");
+	explain_result_free(&r);
+	assert_int_equal(explain_text("0x0001", &b, &r), MFP_EXIT_OK);
+	assert_string_equal(r.v[0].code, "0x01");
+	assert_false(r.v[0].failure);
+	explain_result_free(&r);
+	assert_int_equal(explain_text("0x0300", &b, &r), MFP_EXIT_UNKNOWN); /* 0x03 never is a sending result */
+	explain_result_free(&r);
+}
+
+/* The reader downgrades claims a profile states badly (a site overlay, a hand edit). */
+static void claim_reader_defaults(void **state)
+{
+	(void)state;
+	json_error_t err;
+	json_t *e = json_loads("{\"code\":\"A1\",\"confidence\":\"inferred\",\"stage\":\"auth\",\"stage_confidence\":\"sourced\","
+			       "\"replies\":[\"535 5.7.8\"]}", 0, &err);
+	assert_non_null(e);
+	assert_string_equal(kb_vendor_claim(e, "meaning"), "inferred");
+	assert_string_equal(kb_vendor_claim(e, "stage"), "inferred");  /* capped at the meaning */
+	assert_string_equal(kb_vendor_claim(e, "reply"), "unverified"); /* missing: a guess */
+	struct kb_vendor v = {.id = "acme", .name = "Acme", .json = NULL};
+	struct kb_vendor_hit h = {.vendor = &v, .entry = e};
+	struct kb_explanation x;
+	kb_vendor_explain(&h, &x);
+	assert_int_equal(x.stage, STAGE_AUTH);
+	assert_null(x.class_name);
+	assert_string_equal(x.reply_confidence, "unverified");
+	kb_explanation_free(&x);
+	struct strlist problems = {0};
+	assert_true(kb_vendor_validate(e, "test", &problems) > 0);
+	strlist_free(&problems);
+	json_decref(e);
+}
+
+/* Provider wording applies only in context: generic text from an unknown server gets the
+ * registry meaning; the same text with the provider's marker, or with the service, gets its. */
+static void provider_in_context(void **state)
+{
+	(void)state;
+	struct explain_result r;
+	reply("530 5.7.0 Authentication Required", &r);
+	assert_null(r.v[0].e.provider);
+	assert_string_equal(r.v[0].e.class_name, "permanent");
+	assert_null(strstr(r.v[0].e.meaning, "Google"));
+	assert_null(strstr(r.v[0].e.fix ? r.v[0].e.fix : "", "Workspace"));
+	explain_result_free(&r);
+	reply("530 5.7.0 Authentication Required - gsmtp", &r);
+	assert_non_null(strstr(r.v[0].e.provider, "Google"));
+	assert_string_equal(r.v[0].e.provider_basis, "reply text");
+	explain_result_free(&r);
+	struct explain_opts o = {.service = "google"};
+	assert_int_equal(explain_text("530 5.7.0 Authentication Required", &o, &r), MFP_EXIT_OK);
+	assert_non_null(strstr(r.v[0].e.provider, "Google"));
+	assert_string_equal(r.v[0].e.provider_basis, "service");
+	explain_result_free(&r);
+	/* a generic banner in a transcript is no service hint */
+	const char *t = "< 220 mail.sim.test ESMTP\n> MAIL FROM:<a@b.test>\n< 530 5.7.0 Authentication Required\n";
+	assert_int_equal(explain_text(t, NULL, &r), MFP_EXIT_OK);
+	assert_null(r.v[1].e.provider);
+	assert_int_equal(r.v[1].e.stage, STAGE_MAIL_FROM);
+	explain_result_free(&r);
+	/* the kb API itself, as smtp/ and diagnose/ call it */
+	struct kb_explanation x;
+	kb_explain_reply("530 5.7.0 Authentication Required", 530, "5.7.0", "220 mail.sim.test ESMTP", &x);
+	assert_null(x.provider);
+	kb_explanation_free(&x);
+	kb_explain_reply("530 5.7.0 Authentication Required", 530, "5.7.0", "smtp.gmail.com", &x);
+	assert_non_null(x.provider);
+	kb_explanation_free(&x);
+}
+
 static void checklist_pure(void **state)
 {
 	(void)state;
@@ -310,6 +436,8 @@ int main(void)
 		cmocka_unit_test(ambiguous_lists_all), cmocka_unit_test(provider_first),
 		cmocka_unit_test(registry_fallback), cmocka_unit_test(nonsense),
 		cmocka_unit_test(transcript), cmocka_unit_test(json_shape),
+		cmocka_unit_test(claim_confidence), cmocka_unit_test(claim_reader_defaults),
+		cmocka_unit_test(provider_in_context),
 		cmocka_unit_test(checklist_pure), cmocka_unit_test(option_tables),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

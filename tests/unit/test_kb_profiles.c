@@ -3,7 +3,8 @@
  * and checklist keys are in the documented sets; no duplicate codes or aliases per vendor after
  * normalisation; every regular expression compiles with regcomp(REG_EXTENDED|REG_ICASE); every
  * vendor code matches its code_syntax.pattern and is found again by kb_vendor_lookup; every
- * provider pattern matches its own example. */
+ * provider pattern matches its own example and declares its scope; the loader's vendor validator
+ * (per-claim confidence) finds nothing in the shipped profiles and rejects overclaiming entries. */
 #include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,6 +115,7 @@ static void check_vendor_code(struct tally *t, const char *path, const json_t *e
 static void check_vendor(const char *path, json_t *root, struct tally *t)
 {
 	t->vendors++;
+	kb_vendor_validate(root, path, &t->problems); /* what the loader checks: per-claim confidence */
 	const json_t *m = json_object_get(root, "match");
 	regex_list(t, path, json_object_get(m, "sysdescr"));
 	regex_list(t, path, json_object_get(m, "web_markers"));
@@ -156,6 +158,7 @@ static void check_mail(const char *path, json_t *root, struct tally *t)
 	regex_list(t, path, json_object_get(rec, "hosts"));
 	regex_list(t, path, json_object_get(rec, "banner"));
 	regex_list(t, path, json_object_get(rec, "ehlo"));
+	regex_list(t, path, json_object_get(rec, "reply"));
 	if (!has_sources(json_object_get(root, "settings")))
 		problem(t, path, "settings without sources", NULL);
 	size_t i;
@@ -171,6 +174,9 @@ static void check_mail(const char *path, json_t *root, struct tally *t)
 			problem(t, path, "pattern category not in the set", id);
 		if (!in_set(profile_str(p, "confidence"), confidences, ARRAY_SIZE(confidences)))
 			problem(t, path, "pattern confidence not in the set", id);
+		const char *scope = profile_str(p, "scope");
+		if (!scope || (strcmp(scope, "self-identifying") != 0 && strcmp(scope, "service") != 0))
+			problem(t, path, "pattern scope must be self-identifying or service", id);
 		regex_t r;
 		if (compiles(t, path, re) && ex && regcomp(&r, re, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0) {
 			if (regexec(&r, ex, 0, NULL, 0) != 0)
@@ -263,12 +269,43 @@ static void lookup_round_trip(void **state)
 	kb_vendors_unload();
 }
 
+/* The loader's validator rejects overclaiming entries and survives any JSON shape. */
+static void validator_rejects(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		/* an unverified entry presenting its stage and replies as fact */
+		"{\"schema\":\"mfpdoctor/vendor/1\",\"id\":\"a\",\"error_codes\":[{\"code\":\"X1\",\"meaning\":\"m\","
+		"\"stage\":\"auth\",\"confidence\":\"unverified\",\"stage_confidence\":\"sourced\",\"reply_confidence\":\"sourced\"}]}",
+		/* a stage claim surer than the meaning */
+		"{\"schema\":\"mfpdoctor/vendor/1\",\"id\":\"a\",\"error_codes\":[{\"code\":\"X1\",\"meaning\":\"m\","
+		"\"stage\":\"auth\",\"confidence\":\"inferred\",\"stage_confidence\":\"sourced\",\"reply_confidence\":\"inferred\"}]}",
+		/* claims missing */
+		"{\"schema\":\"mfpdoctor/vendor/1\",\"id\":\"a\",\"error_codes\":[{\"code\":\"X1\",\"meaning\":\"m\","
+		"\"stage\":\"auth\",\"confidence\":\"sourced\"}]}",
+		/* wrong shapes */
+		"[1,2]", "{\"schema\":7,\"error_codes\":{}}", "{\"schema\":\"mfpdoctor/vendor/1\",\"id\":\"a\",\"error_codes\":[3,{}]}",
+		"{\"schema\":\"mfpdoctor/vendor/1\",\"id\":\"a\",\"code_syntax\":{\"pattern\":\"(\"},\"error_codes\":[]}",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		json_error_t err;
+		json_t *j = json_loads(bad[i], JSON_DECODE_ANY, &err);
+		assert_non_null(j);
+		struct strlist problems = {0};
+		if (kb_vendor_validate(j, "inline", &problems) == 0)
+			fail_msg("case %zu accepted: %s", i, bad[i]);
+		strlist_free(&problems);
+		json_decref(j);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(all_profiles),
 		cmocka_unit_test(kb_loader_clean),
 		cmocka_unit_test(lookup_round_trip),
+		cmocka_unit_test(validator_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
