@@ -46,6 +46,7 @@ struct sink {
 	long nheaders;           /* header lines of the current response */
 	long header_bytes;
 	bool header_flood;
+	struct strlist *keep;    /* header lines for --verbose, or NULL */
 };
 
 static size_t on_body(char *p, size_t sz, size_t n, void *u)
@@ -75,6 +76,12 @@ static size_t on_header(char *p, size_t sz, size_t n, void *u)
 	if (s->nheaders > WEB_MAX_HEADERS + 1 || s->header_bytes > WEB_MAX_HEADER_BYTES) {
 		s->header_flood = true;
 		return 0; /* aborts with CURLE_WRITE_ERROR */
+	}
+	if (s->keep && s->keep->n < WEB_KEEP_HEADERS && len > 2) {
+		char *raw = text_trim(text_sanitize_n(p, len, 200, 0));
+		if (*raw)
+			strlist_add_owned(s->keep, redact_scrub(raw));
+		free(raw);
 	}
 	if (len > 7 && strncasecmp(p, "Server:", 7) == 0) {
 		free(s->server);
@@ -152,6 +159,24 @@ static struct web_request_rec *add_rec(struct web_http *h, const char *method, c
 	q->path = text_sanitize(scrubbed, 300, 0);
 	free(scrubbed);
 	return q;
+}
+
+void web_request_rec_copy(struct web_request_rec *dst, const struct web_request_rec *src)
+{
+	*dst = *src;
+	dst->path = xstrdup(src->path);
+	dst->error = xstrdup(src->error);
+	memset(&dst->headers, 0, sizeof(dst->headers));
+	for (size_t i = 0; i < src->headers.n; i++)
+		strlist_add(&dst->headers, src->headers.v[i]);
+}
+
+void web_request_rec_free(struct web_request_rec *q)
+{
+	free(q->path);
+	free(q->error);
+	strlist_free(&q->headers);
+	memset(q, 0, sizeof(*q));
 }
 
 /* Sets the failure of r (and of the request record q, when not NULL). */
@@ -274,7 +299,7 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 		return -1;
 	}
 	long limit_ms = h->opts.timeout_ms < left ? h->opts.timeout_ms : left;
-	struct sink s = {.max = h->opts.max_bytes};
+	struct sink s = {.max = h->opts.max_bytes, .keep = h->opts.keep_headers ? &q->headers : NULL};
 	char *url = xasprintf("%s%s", h->base, path);
 	char *referer = xasprintf("%s/", h->base);
 	curl_easy_setopt(c, CURLOPT_REFERER, referer); /* some servers (Kyocera) answer 500 without one */
@@ -311,6 +336,7 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 static char *follow(struct web_http *h, const char *method, const char *cur, const char *loc,
 		    const struct strlist *seen, int hop, struct web_response *r)
 {
+	const char *first = seen->v[0]; /* the page asked for: named in every message */
 	char *clean = text_sanitize(loc, 200, 0);
 	char *path = NULL;
 	CURLU *base = curl_url(), *to = curl_url();
@@ -330,10 +356,10 @@ static char *follow(struct web_http *h, const char *method, const char *cur, con
 	char *thc = text_sanitize(th ? th : "?", 100, 0);
 	if (!parsed || !th || !bh || strcasecmp(th, bh) != 0)
 		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to another host (%s) refused: %s was not "
-		     "followed, nothing was sent there", method, cur, thc, clean);
+		     "followed, nothing was sent there", method, first, thc, clean);
 	else if (!ts || !bs || strcasecmp(ts, bs) != 0 || !tp || !bp || strcmp(tp, bp) != 0)
 		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to another scheme or port (%s) refused: only "
-		     "%s is read", method, cur, clean, h->base);
+		     "%s is read", method, first, clean, h->base);
 	else {
 		path = xasprintf("%s%s%s", tpath ? tpath : "/", tq ? "?" : "", tq ? tq : "");
 		bool again = false;
@@ -341,10 +367,11 @@ static char *follow(struct web_http *h, const char *method, const char *cur, con
 			again = strcmp(seen->v[i], path) == 0;
 		if (again)
 			fail(r, NULL, WEB_WHY_REDIRECT_LOOP, "%s %s: redirect loop after %d hops at %s (the server keeps "
-			     "sending back to a page it already redirected from)", method, cur, hop + 1, path);
+			     "sending back to a page it already redirected from, last from %s)", method, first, hop + 1,
+			     path, cur);
 		else if (hop >= WEB_MAX_REDIRECTS)
 			fail(r, NULL, WEB_WHY_REDIRECT_LIMIT, "%s %s: more than %d redirects; stopped before %s", method,
-			     cur, WEB_MAX_REDIRECTS, path);
+			     first, WEB_MAX_REDIRECTS, path);
 		if (r->why != WEB_WHY_NONE) {
 			free(path);
 			path = NULL;
@@ -485,10 +512,8 @@ void web_http_close(struct web_http *h)
 {
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
-	for (size_t i = 0; i < h->nreqs; i++) {
-		free(h->reqs[i].path);
-		free(h->reqs[i].error);
-	}
+	for (size_t i = 0; i < h->nreqs; i++)
+		web_request_rec_free(&h->reqs[i]);
 	free(h->reqs);
 	free(h->cert.subject);
 	free(h->cert.issuer);

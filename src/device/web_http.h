@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/buf.h"
+
 #define WEB_MAX_BYTES_DEFAULT (2L * 1024 * 1024)
 #define WEB_MAX_REDIRECTS 5
 #define WEB_MAX_HEADERS 100            /* response header lines per response */
@@ -49,7 +51,10 @@ struct web_http_opts {
 	long max_bytes;          /* response body limit; 0 = WEB_MAX_BYTES_DEFAULT */
 	bool cut_ok;             /* a body over the limit is cut and returned as a response (truncated,
 				  * error says so) instead of failing the request: identification only */
+	bool keep_headers;       /* record response header lines per request (--verbose) */
 };
+
+#define WEB_KEEP_HEADERS 40      /* header lines recorded per request at most (--verbose) */
 
 /* One request as shown in the report. */
 struct web_request_rec {
@@ -60,7 +65,12 @@ struct web_request_rec {
 	long ms;
 	enum web_why why;        /* WEB_WHY_NONE when the response was usable */
 	char *error;             /* our message plus curl's words, or NULL */
+	struct strlist headers;  /* response header lines, sanitised and scrubbed (keep_headers) */
 };
+
+/* Deep copy and release of a request record. */
+void web_request_rec_copy(struct web_request_rec *dst, const struct web_request_rec *src);
+void web_request_rec_free(struct web_request_rec *q);
 
 struct web_response {
 	long status;

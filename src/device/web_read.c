@@ -212,10 +212,8 @@ void web_trace_free(struct web_trace *t)
 	free(t->cert.subject);
 	free(t->cert.issuer);
 	free(t->cert.verify_how);
-	for (size_t i = 0; i < t->nreqs; i++) {
-		free(t->reqs[i].path);
-		free(t->reqs[i].error);
-	}
+	for (size_t i = 0; i < t->nreqs; i++)
+		web_request_rec_free(&t->reqs[i]);
 	free(t->reqs);
 	memset(t, 0, sizeof(*t));
 }

@@ -40,9 +40,7 @@ void web_session_trace(struct reader *r)
 	t->nreqs = r->h.nreqs;
 	t->reqs = xcalloc(r->h.nreqs ? r->h.nreqs : 1, sizeof(*t->reqs));
 	for (size_t i = 0; i < r->h.nreqs; i++) {
-		t->reqs[i] = r->h.reqs[i];
-		t->reqs[i].path = xstrdup(r->h.reqs[i].path);
-		t->reqs[i].error = xstrdup(r->h.reqs[i].error);
+		web_request_rec_copy(&t->reqs[i], &r->h.reqs[i]);
 	}
 }
 
@@ -69,10 +67,8 @@ static int reopen_plain(struct reader *r, const char *base, const struct web_htt
 		r->h.nreqs = r->h.capreqs = nkeep;
 		return 0;
 	}
-	for (size_t i = 0; i < nkeep; i++) {
-		free(keep[i].path);
-		free(keep[i].error);
-	}
+	for (size_t i = 0; i < nkeep; i++)
+		web_request_rec_free(&keep[i]);
 	free(keep);
 	device_note(r->d, "web: %s", r->h.errbuf);
 	return -1;
@@ -111,7 +107,7 @@ int web_session_open(struct reader *r, struct web_response *root)
 	const struct web_options *o = r->o;
 	struct web_http_opts ho = {.cafile = o->cafile, .pin = o->pin, .insecure = o->insecure,
 				   .timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 15000,
-				   .max_bytes = o->max_bytes};
+				   .max_bytes = o->max_bytes, .keep_headers = o->verbose};
 	ho.budget_ms = o->budget_ms > 0 ? o->budget_ms : ho.timeout_ms * 4 + 10000;
 	char *host = host_for_url(o->host ? o->host : r->d->host);
 	char *base = o->port ? xasprintf("https://%s:%d", host, o->port) : xasprintf("https://%s", host);
