@@ -235,6 +235,8 @@ static void explain_failure(struct web_http *h, const char *method, struct web_r
 	if (s->header_flood)
 		fail(r, q, WEB_WHY_HEADERS, "%s %s: more than %d response headers (or over %d KiB of them): a header flood; "
 		     "stopped reading", method, q->path, WEB_MAX_HEADERS, WEB_MAX_HEADER_BYTES / 1024);
+	else if (s->truncated && h->opts.cut_ok)
+		fail(r, q, WEB_WHY_TOO_LARGE, "%s %s: page larger than %s: cut at %s", method, q->path, max, max);
 	else if (s->truncated)
 		fail(r, q, WEB_WHY_TOO_LARGE, "%s %s: page larger than %s (--max-page-size): cut at %s, not read",
 		     method, q->path, max, max);
