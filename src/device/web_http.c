@@ -315,6 +315,7 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	q->status = status;
 	q->bytes = (long)s.body.len;
+	q->curl_code = (int)rc;
 	if (body)
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* never leave the handle in POST mode */
 	bool cut = rc == CURLE_WRITE_ERROR && s.truncated && !s.header_flood && h->opts.cut_ok;

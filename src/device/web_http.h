@@ -64,6 +64,7 @@ struct web_request_rec {
 	long bytes;              /* body bytes received (up to the limit) */
 	long ms;
 	enum web_why why;        /* WEB_WHY_NONE when the response was usable */
+	int curl_code;           /* CURLcode of the transfer (0 = CURLE_OK) */
 	char *error;             /* our message plus curl's words, or NULL */
 	struct strlist headers;  /* response header lines, sanitised and scrubbed (keep_headers) */
 };

@@ -89,8 +89,8 @@ static int plain_fallback(struct reader *r, const char *host, const struct web_h
 		if (root->why == WEB_WHY_CONNECT)
 			device_note(r->d, "web: no web server answered: HTTPS: %s; HTTP: %s", https_err, root->error);
 		else
-			device_note(r->d, "web: the web server at %s answered over plain HTTP, but the root page could not be "
-				    "used: %s (HTTPS: %s)", base, root->error, https_err);
+			device_note(r->d, "web: the web server at %s was reached over plain HTTP, but the root page could not "
+				    "be used: %s (HTTPS: %s)", base, root->error, https_err);
 		goto out;
 	}
 	device_note(r->d, "web: the device offers no HTTPS (%s); the pages were read over plain HTTP (--http), so the "

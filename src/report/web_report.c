@@ -100,14 +100,15 @@ static json_t *conflicts_json(const struct device *d)
 	return conf;
 }
 
-/* One request: method, path, status, bytes, ms, error, reason ("redirect-loop", … or null) and,
- * with --verbose, the response header lines. */
+/* One request: method, path, status, bytes, ms, error, reason ("redirect-loop", … or null),
+ * libcurl's result code and, with --verbose, the response header lines. */
 static json_t *request_json(const struct web_request_rec *q)
 {
-	json_t *o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:o}", "method", q->method, "path", json_text(q->path),
+	json_t *o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:i}", "method", q->method, "path", json_text(q->path),
 			      "status", (json_int_t)q->status, "bytes", (json_int_t)q->bytes, "ms", (json_int_t)q->ms,
 			      "error", opt_text(q->error), "reason",
-			      q->why != WEB_WHY_NONE ? json_string(web_why_name(q->why)) : json_null());
+			      q->why != WEB_WHY_NONE ? json_string(web_why_name(q->why)) : json_null(), "curl_code",
+			      q->curl_code);
 	if (q->headers.n) {
 		json_t *h = json_array();
 		for (size_t i = 0; i < q->headers.n; i++)
