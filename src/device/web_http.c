@@ -357,7 +357,10 @@ static char *follow(struct web_http *h, const char *method, const char *cur, con
 		curl_url_get(to, CURLUPART_QUERY, &tq, 0);
 	}
 	char *thc = text_sanitize(th ? th : "?", 100, 0);
-	if (!parsed || !th || !bh || strcasecmp(th, bh) != 0)
+	if (!parsed)
+		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to something that is not a URL (%s) refused",
+		     method, first, clean);
+	else if (!th || !bh || strcasecmp(th, bh) != 0)
 		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to another host (%s) refused: %s was not "
 		     "followed, nothing was sent there", method, first, thc, clean);
 	else if (!ts || !bs || strcasecmp(ts, bs) != 0 || !tp || !bp || strcmp(tp, bp) != 0)
