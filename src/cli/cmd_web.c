@@ -19,8 +19,8 @@
 #include "util/redact.h"
 
 enum {
-	O_FAMILY, O_FORMAT, O_HTTP, O_MAX_PAGE, O_TIMEOUT, O_VENDOR, O_CAFILE, O_INSECURE, O_PASSWORD_FILE, O_PIN,
-	O_PORT, O_USER,
+	O_FAMILY, O_FORMAT, O_HTTP, O_MAX_PAGE, O_TIMEOUT, O_VENDOR, O_VERBOSE, O_CAFILE, O_INSECURE, O_PASSWORD_FILE,
+	O_PIN, O_PORT, O_USER,
 };
 
 /* Sorted by long name (checked by tests/unit/test_web_extract.c). */
@@ -31,6 +31,7 @@ static const struct cli_opt opts[] = {
 	{"max-page-size", 0, CLI_VALUE, O_MAX_PAGE, "BYTES", "stop reading a page after BYTES (default 2097152)", "Connection"},
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each request (default 15); the whole read gets 4x + 10 s", "Connection"},
 	{"vendor", 0, CLI_VALUE, O_VENDOR, "ID", "vendor profile (xerox, hp, kyocera, …): skip identification", "Device"},
+	{"verbose", 'v', CLI_FLAG, O_VERBOSE, NULL, "add each response's header lines to the request list (secrets redacted)", "Output"},
 	{"web-cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "trust the CA certificates in FILE (PEM) for the device's HTTPS", "TLS"},
 	{"web-insecure", 'k', CLI_FLAG, O_INSECURE, NULL, "do not verify the device's certificate (fingerprint still shown)", "TLS"},
 	{"web-password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "read the web admin password from the first line of FILE", "Login"},
@@ -76,6 +77,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		}
 		c->o.vendor = v;
 		return 0;
+	case O_VERBOSE: c->o.verbose = true; return 0;
 	case O_CAFILE: c->o.cafile = v; return 0;
 	case O_INSECURE: c->o.insecure = true; return 0;
 	case O_PASSWORD_FILE: c->password_file = v; return 0;
@@ -101,6 +103,28 @@ static int outcome(int rc, const struct device *d)
 	if (rc < 0)
 		return MFP_EXIT_UNKNOWN;
 	return d->notes.n ? MFP_EXIT_WARNING : MFP_EXIT_OK;
+}
+
+/* Prints the report through the redaction sink: whatever a renderer prints is scrubbed once
+ * more of every registered secret form before it reaches stdout. */
+static void render(const struct web_cfg *c, const struct device *d, const struct web_trace *t)
+{
+	struct redact_sink k;
+	FILE *out = redact_sink_open(&k);
+	if (!out)
+		out = stdout;
+	if (c->format == 1) {
+		json_t *j = web_report_json(d, t);
+		json_print(out, j);
+		json_decref(j);
+	} else if (c->format == 2) {
+		web_report_md(out, d, t);
+	} else {
+		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		web_report_text(out, d, t, colour);
+	}
+	if (out != stdout)
+		redact_sink_close(&k, stdout);
 }
 
 static int run(const struct cli_cmd *self, int argc, char **argv)
@@ -130,8 +154,9 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		fprintf(stderr, "mfpdoctor web: %s\n", err);
 		return MFP_EXIT_USAGE;
 	}
-	if (password && c.o.user)
-		redact_add_plain_blob(c.o.user, password);
+	/* every form of the credential (raw, URL/JSON/HTML-encoded, Basic base64(user:password), SASL
+	 * blobs) before the first byte is sent or printed; web_read adds the profile's default user */
+	redact_add_credential(c.o.user, password);
 	c.o.password = password;
 	c.o.host = host;
 	c.o.budget_ms = c.o.timeout_ms * 4 + 10000;
@@ -142,16 +167,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	c.o.trace = &trace;
 	rc = web_read(&d, &c.o);
 	int ex = outcome(rc, &d);
-	if (c.format == 1) {
-		json_t *j = web_report_json(&d, &trace);
-		json_print(stdout, j);
-		json_decref(j);
-	} else if (c.format == 2) {
-		web_report_md(stdout, &d, &trace);
-	} else {
-		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-		web_report_text(stdout, &d, &trace, colour);
-	}
+	render(&c, &d, &trace);
 	web_trace_free(&trace);
 	device_free(&d);
 	secret_free(password);
@@ -162,13 +178,15 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_web = {
 	.name = "web",
 	.summary = "read the printer's web pages (read-only): e-mail settings and send errors",
-	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [options]",
+	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [--verbose] [options]",
 	.description =
 		"Reads the device's embedded web server as an administrator would, GET only (a login form is the\n"
 		"one POST), for the SMTP settings (server, port, TLS, login, From, size limit) and the job or error\n"
 		"log. The password comes from MFPDOCTOR_WEB_PASSWORD or --web-password-file; a default password is\n"
 		"never tried. HTTPS certificates: the SHA-256 fingerprint is always shown; trust comes from the\n"
-		"system store, --web-cafile, --web-pin or an explicit --web-insecure.\n"
+		"system store, --web-cafile, --web-pin or an explicit --web-insecure. Every request is bounded (--timeout,\n"
+		"--max-page-size, 100 headers, 5 redirects on the same host only); a refused redirect, a cut page, a\n"
+		"header flood or a timeout is reported with the page it happened on.\n"
 		"Exit: 0 read, 1 read with notes (something could not be read), 3 nothing read, 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

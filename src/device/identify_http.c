@@ -3,110 +3,48 @@
 #include "device/identify_http.h"
 
 #include <curl/curl.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "device/web_http.h"
 #include "profile/profile.h"
 #include "util/text.h"
 
 #define BODY_MAX (256 * 1024)
 
 struct page {
-	struct buf body;
-	char *server;
+	struct web_response w;
 	char fingerprint[100];
-	long status;
 };
 
-static size_t on_body(char *p, size_t sz, size_t n, void *u)
+/* GET / on base ("http://host" or "https://host:port") through the web reader's session: the
+ * same bounds (time, size, headers) and the same redirect rule (same host, port and scheme only,
+ * never a loop, never another host). Certificates are not verified for this identification only;
+ * the fingerprint is noted. A page over BODY_MAX is cut and its start is used. */
+static int fetch(struct device *d, const char *base, long timeout_ms, struct page *pg, char *err, size_t errsz)
 {
-	struct page *pg = u;
-	size_t len = sz * n;
-	if (pg->body.len + len > BODY_MAX)
-		return 0; /* enough to recognise a page */
-	buf_append(&pg->body, p, len);
-	return len;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *u)
-{
-	struct page *pg = u;
-	size_t len = sz * n;
-	if (len > 7 && strncasecmp(p, "Server:", 7) == 0) {
-		free(pg->server);
-		char *raw = xstrndup(p + 7, len - 7);
-		pg->server = text_trim(text_sanitize(raw, 200, 0));
-		free(raw);
-	}
-	return len;
-}
-
-/* SHA-256 of the server certificate (PEM from CURLINFO_CERTINFO), "AB:CD:..". */
-static void cert_fingerprint(CURL *h, char *out, size_t outsz)
-{
-	struct curl_certinfo *ci = NULL;
-	out[0] = 0;
-	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
-		return;
-	for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
-		if (strncmp(s->data, "Cert:", 5) != 0)
-			continue;
-		BIO *bio = BIO_new_mem_buf(s->data + 5, -1);
-		X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-		unsigned char md[EVP_MAX_MD_SIZE];
-		unsigned int mdlen = 0;
-		if (x && X509_digest(x, EVP_sha256(), md, &mdlen)) {
-			size_t off = 0;
-			for (unsigned i = 0; i < mdlen && off + 4 < outsz; i++)
-				off += (size_t)snprintf(out + off, outsz - off, i ? ":%02X" : "%02X", md[i]);
-		}
-		X509_free(x);
-		BIO_free(bio);
-		return;
-	}
-}
-
-static int fetch(struct device *d, const char *url, long timeout_ms, struct page *pg, char *err, size_t errsz)
-{
-	CURL *h = curl_easy_init();
-	if (!h) {
-		snprintf(err, errsz, "libcurl could not start");
+	struct web_http h;
+	struct web_http_opts o = {.insecure = true, .timeout_ms = timeout_ms, .budget_ms = timeout_ms,
+				  .max_bytes = BODY_MAX, .cut_ok = true};
+	if (web_http_open(&h, base, &o) != 0) {
+		snprintf(err, errsz, "%s", h.errbuf);
+		web_http_close(&h);
 		return -1;
 	}
-	char ebuf[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "mfpdoctor/" MFPDOCTOR_VERSION);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, pg);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, pg);
-	/* Identification only: printers use self-signed certificates; the fingerprint is noted. */
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
-	d->web_requests++;
-	CURLcode rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &pg->status);
-	if (strncmp(url, "https:", 6) == 0)
-		cert_fingerprint(h, pg->fingerprint, sizeof(pg->fingerprint));
-	curl_easy_cleanup(h);
-	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && pg->body.len)) {
-		snprintf(err, errsz, "%s", ebuf[0] ? ebuf : curl_easy_strerror(rc));
+	int rc = web_http_get(&h, "/", &pg->w);
+	d->web_requests += (int)h.nreqs;
+	if (h.cert.seen)
+		snprintf(pg->fingerprint, sizeof(pg->fingerprint), "%s", h.cert.sha256);
+	web_http_close(&h);
+	if (rc != 0) {
+		snprintf(err, errsz, "%s", pg->w.error);
 		return -1;
 	}
+	if (pg->w.truncated)
+		device_note(d, "HTTP identification: %s/: %s; its first %d KiB were used", base, pg->w.error, BODY_MAX / 1024);
 	return 0;
 }
 
@@ -126,31 +64,32 @@ static char *page_title(const char *body)
 	return out;
 }
 
-static int try_url(struct device *d, const struct ident_vendors *vs, const char *url, long timeout_ms)
+static int try_url(struct device *d, const struct ident_vendors *vs, const char *base, long timeout_ms)
 {
 	struct page pg = {0};
-	char err[CURL_ERROR_SIZE + 40];
+	char err[sizeof(pg.w.error) + 40];
 	int found = 0;
-	if (fetch(d, url, timeout_ms, &pg, err, sizeof(err)) < 0) {
+	char *url = xasprintf("%s/", base);
+	if (fetch(d, base, timeout_ms, &pg, err, sizeof(err)) < 0) {
 		device_note(d, "HTTP identification: %s: %s", url, err);
 		goto out;
 	}
 	if (pg.fingerprint[0])
 		device_note(d, "HTTP identification: %s: certificate not verified (identification only); SHA-256 "
 			       "fingerprint %s", url, pg.fingerprint);
-	const char *body = buf_str(&pg.body);
+	const char *body = pg.w.body ? pg.w.body : "";
 	char *title = page_title(body);
 	char where[400];
-	if (pg.server) {
+	if (pg.w.server) {
 		snprintf(where, sizeof(where), "%s Server header", url);
-		device_set(d, "identity.web_server", pg.server, FACT_WEB, where);
+		device_set(d, "identity.web_server", pg.w.server, FACT_WEB, where);
 	}
 	if (title) {
 		snprintf(where, sizeof(where), "%s <title>", url);
 		device_set(d, "identity.web_title", title, FACT_WEB, where);
 	}
 	const char *marker = NULL;
-	const struct ident_vendor *v = ident_web(vs, title, pg.server, body, &marker);
+	const struct ident_vendor *v = ident_web(vs, title, pg.w.server, body, &marker);
 	if (v) {
 		snprintf(where, sizeof(where), "%s (title, Server header or page ~ /%s/)", url, marker ? marker : "");
 		device_set(d, "identity.vendor", v->name, FACT_WEB, where);
@@ -168,11 +107,11 @@ static int try_url(struct device *d, const struct ident_vendors *vs, const char 
 		found = 1;
 	} else
 		device_note(d, "HTTP identification: %s answered (status %ld) but matched no vendor's web markers", url,
-			    pg.status);
+			    pg.w.status);
 	free(title);
 out:
-	buf_free(&pg.body);
-	free(pg.server);
+	web_response_free(&pg.w);
+	free(url);
 	return found;
 }
 
@@ -190,11 +129,13 @@ int identify_http(struct device *d, const struct ident_vendors *vs, const char *
 	}
 	bool v6 = strchr(host, ':') != NULL;
 	char *urls[2] = {NULL, NULL};
-	if (base_url)
-		urls[0] = xasprintf("%s/", base_url);
-	else {
-		urls[0] = xasprintf(v6 ? "http://[%s]/" : "http://%s/", host);
-		urls[1] = xasprintf(v6 ? "https://[%s]/" : "https://%s/", host);
+	if (base_url) {
+		urls[0] = xstrdup(base_url);
+		for (size_t n = strlen(urls[0]); n > 0 && urls[0][n - 1] == '/'; n--)
+			urls[0][n - 1] = '\0';
+	} else {
+		urls[0] = xasprintf(v6 ? "http://[%s]" : "http://%s", host);
+		urls[1] = xasprintf(v6 ? "https://[%s]" : "https://%s", host);
 	}
 	int found = 0;
 	long each = urls[1] ? budget_ms / 2 : budget_ms;

@@ -1,7 +1,9 @@
 /* device/identify_http.h — the small HTTP fallback used when SNMP gives nothing: GET / on ports
- * 80 and 443 (libcurl, short timeouts; certificate checks off for this identification only,
- * with the certificate's SHA-256 fingerprint noted) and recognise the maker from the page
- * title, the Server header and the profiles' match.web_markers. The full web reader lives in
+ * 80 and 443 through the web reader's session (web_http.h: bounded time, size and headers;
+ * redirects only on the same host, port and scheme, never a loop; certificate checks off for
+ * this identification only, with the certificate's SHA-256 fingerprint noted) and recognise the
+ * maker from the page title, the Server header and the profiles' match.web_markers. A failure
+ * is noted with its real reason (timeout, redirect refused, header flood, …). The full web reader lives in
  * device/web*.c. Licence: see LICENSE. */
 #ifndef MFP_DEVICE_IDENTIFY_HTTP_H
 #define MFP_DEVICE_IDENTIFY_HTTP_H

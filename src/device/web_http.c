@@ -1,17 +1,18 @@
-/* device/web_http.c — HTTP(S) session for embedded web servers over libcurl; see web_http.h. */
+/* device/web_http.c — HTTP(S) session for embedded web servers over libcurl; see web_http.h.
+ * Each transfer is bounded (time, body size, header count and size); redirects are followed
+ * here, one hop at a time, only on the same host, port and scheme, and never in a loop. Every
+ * failure keeps its reason (enum web_why + a sentence naming the page) for the caller's note. */
 #include "device/web_http.h"
 
-#include <ctype.h>
 #include <curl/curl.h>
 #include <limits.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "device/web_tls.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/redact.h"
@@ -19,11 +20,33 @@
 
 #define USER_AGENT "Mozilla/5.0 (compatible; mfpdoctor/" MFPDOCTOR_VERSION "; read-only)"
 
+#define WEB_WHY_NAME(e, n) n,
+static const char *const why_names[WEB_WHY_LAST] = {WEB_WHY_LIST(WEB_WHY_NAME)};
+#undef WEB_WHY_NAME
+
+const char *web_why_name(enum web_why w)
+{
+	return w >= 0 && w < WEB_WHY_LAST ? why_names[w] : "other";
+}
+
+char *web_size_words(long bytes)
+{
+	if (bytes >= 1024L * 1024 && bytes % (1024L * 1024) == 0)
+		return xasprintf("%ld MiB", bytes / (1024L * 1024));
+	if (bytes >= 1024 && bytes % 1024 == 0)
+		return xasprintf("%ld KiB", bytes / 1024);
+	return xasprintf("%ld bytes", bytes);
+}
+
 struct sink {
 	struct buf body;
 	long max;
 	bool truncated;
 	char *server;
+	long nheaders;           /* header lines of the current response */
+	long header_bytes;
+	bool header_flood;
+	struct strlist *keep;    /* header lines for --verbose, or NULL */
 };
 
 static size_t on_body(char *p, size_t sz, size_t n, void *u)
@@ -44,41 +67,27 @@ static size_t on_header(char *p, size_t sz, size_t n, void *u)
 {
 	struct sink *s = u;
 	size_t len = sz * n;
+	if (len > 5 && strncmp(p, "HTTP/", 5) == 0) {
+		s->nheaders = 0; /* a new response (after 100 Continue or an auth challenge) */
+		s->header_bytes = 0;
+	}
+	s->nheaders++;
+	s->header_bytes += (long)len;
+	if (s->nheaders > WEB_MAX_HEADERS + 1 || s->header_bytes > WEB_MAX_HEADER_BYTES) {
+		s->header_flood = true;
+		return 0; /* aborts with CURLE_WRITE_ERROR */
+	}
+	if (s->keep && s->keep->n < WEB_KEEP_HEADERS && len > 2) {
+		char *raw = text_trim(text_sanitize_n(p, len, 200, 0));
+		if (*raw)
+			strlist_add_owned(s->keep, redact_scrub(raw));
+		free(raw);
+	}
 	if (len > 7 && strncasecmp(p, "Server:", 7) == 0) {
 		free(s->server);
 		s->server = text_trim(text_sanitize_n(p + 7, len - 7, 200, 0));
 	}
 	return len;
-}
-
-int web_pin_normalise(const char *pin, char *out, size_t outsz)
-{
-	if (!pin)
-		return -1;
-	if (strncasecmp(pin, "sha256:", 7) == 0)
-		pin += 7;
-	else if (strncasecmp(pin, "sha256//", 8) == 0)
-		pin += 8;
-	char hex[65];
-	size_t n = 0;
-	for (const char *p = pin; *p; p++) {
-		if (*p == ':' || *p == ' ')
-			continue;
-		if (!isxdigit((unsigned char)*p) || n >= 64)
-			return -1;
-		hex[n++] = (char)toupper((unsigned char)*p);
-	}
-	if (n != 64 || outsz < 96)
-		return -1;
-	size_t o = 0;
-	for (size_t i = 0; i < 64; i += 2) {
-		if (i)
-			out[o++] = ':';
-		out[o++] = hex[i];
-		out[o++] = hex[i + 1];
-	}
-	out[o] = '\0';
-	return 0;
 }
 
 int web_http_open(struct web_http *h, const char *base, const struct web_http_opts *o)
@@ -106,6 +115,8 @@ int web_http_open(struct web_http *h, const char *base, const struct web_http_op
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	if (!h->opts.cut_ok) /* refuse up front what the server announces as too large */
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->opts.max_bytes);
 	if (h->opts.cafile)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->opts.cafile);
 	bool verify = !h->opts.insecure && !h->opts.pin;
@@ -135,155 +146,6 @@ long web_http_budget_left(const struct web_http *h)
 	return h->opts.budget_ms - (long)(clock_ms() - h->started_ms);
 }
 
-static X509 *leaf_from_certinfo(CURL *c)
-{
-	struct curl_certinfo *ci = NULL;
-	if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
-		return NULL;
-	for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
-		if (strncmp(s->data, "Cert:", 5) != 0)
-			continue;
-		BIO *bio = BIO_new_mem_buf(s->data + 5, -1);
-		X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-		BIO_free(bio);
-		return x;
-	}
-	return NULL;
-}
-
-static char *name_line(X509_NAME *n)
-{
-	char b[512];
-	X509_NAME_oneline(n, b, sizeof(b));
-	return text_sanitize(b, 500, 0);
-}
-
-/* Records the leaf certificate and computes the libcurl public-key pin. Returns 0 or -1. */
-static int record_cert(struct web_http *h)
-{
-	X509 *x = leaf_from_certinfo(h->curl);
-	if (!x)
-		return -1;
-	struct web_cert *wc = &h->cert;
-	wc->seen = true;
-	free(wc->subject);
-	free(wc->issuer);
-	wc->subject = name_line(X509_get_subject_name(x));
-	wc->issuer = name_line(X509_get_issuer_name(x));
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	wc->sha256[0] = '\0';
-	if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1) {
-		size_t o = 0;
-		for (unsigned i = 0; i < mdlen && o + 4 < sizeof(wc->sha256); i++)
-			o += (size_t)snprintf(wc->sha256 + o, sizeof(wc->sha256) - o, "%s%02X", i ? ":" : "", md[i]);
-	}
-	/* libcurl pins the SHA-256 of the DER SubjectPublicKeyInfo */
-	unsigned char *spki = NULL;
-	int spkilen = i2d_PUBKEY(X509_get0_pubkey(x), &spki);
-	if (spkilen > 0 && EVP_Digest(spki, (size_t)spkilen, md, &mdlen, EVP_sha256(), NULL) == 1) {
-		char *b64 = redact_base64(md, (int)mdlen);
-		snprintf(h->spki_pin, sizeof(h->spki_pin), "sha256//%s", b64 ? b64 : "");
-		free(b64);
-	}
-	OPENSSL_free(spki);
-	X509_free(x);
-	return 0;
-}
-
-static void set_how(struct web_http *h, bool verified, const char *how)
-{
-	h->cert.verified = verified;
-	free(h->cert.verify_how);
-	h->cert.verify_how = xstrdup(how);
-}
-
-/* A TLS handshake that sends nothing (CURLOPT_CONNECT_ONLY) to learn the certificate. */
-static int handshake_only(struct web_http *h, bool verify, char *err, size_t errsz)
-{
-	CURL *c = h->curl;
-	char *url = xasprintf("%s/", h->base);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
-	long left = web_http_budget_left(h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, left < h->opts.timeout_ms ? (left > 0 ? left : 1) : h->opts.timeout_ms);
-	h->errbuf[0] = '\0';
-	CURLcode rc = curl_easy_perform(c);
-	h->handshake_rc = rc;
-	if (rc == CURLE_OK)
-		record_cert(h);
-	else
-		snprintf(err, errsz, "TLS handshake with %s failed: %s", h->base, h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
-	curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 0L);
-	/* a connect-only connection is never reused for a transfer; close it now */
-	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
-	free(url);
-	return rc == CURLE_OK ? 0 : -1;
-}
-
-/* The trust decision, made once before the first request on a TLS session. Nothing is sent
- * before it is made. Returns 0 when requests may go ahead, -1 with err filled otherwise. */
-static int decide_trust(struct web_http *h, char *err, size_t errsz)
-{
-	CURL *c = h->curl;
-	if (h->opts.pin) {
-		char want[100];
-		if (web_pin_normalise(h->opts.pin, want, sizeof(want)) != 0) {
-			snprintf(err, errsz, "--web-pin: not a SHA-256 fingerprint (SHA256:AB:CD:… with 32 bytes)");
-			return -1;
-		}
-		if (handshake_only(h, false, err, errsz) != 0)
-			return -1;
-		if (!h->cert.seen) {
-			snprintf(err, errsz, "no certificate received from %s: cannot compare with --web-pin", h->base);
-			return -1;
-		}
-		if (strcmp(want, h->cert.sha256) != 0) {
-			set_how(h, false, "pinned fingerprint does not match");
-			snprintf(err, errsz, "the certificate of %s (SHA-256 %s) is not the pinned one (%s): nothing was sent",
-				 h->base, h->cert.sha256, want);
-			return -1;
-		}
-		set_how(h, true, "pinned fingerprint");
-		/* every later connection must present the same public key (checked by libcurl) */
-		curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, h->spki_pin);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-		return 0;
-	}
-	if (h->opts.insecure) {
-		if (handshake_only(h, false, err, errsz) != 0)
-			return -1;
-		set_how(h, false, "not verified (--web-insecure)");
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-		return 0;
-	}
-	char verr[300] = "";
-	if (handshake_only(h, true, verr, sizeof(verr)) == 0) {
-		set_how(h, true, h->opts.cafile ? "CA (--web-cafile)" : "CA (system trust store)");
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-		return 0;
-	}
-	/* Learn the fingerprint over an unverified handshake; still send nothing. */
-	char e2[300] = "";
-	if (handshake_only(h, false, e2, sizeof(e2)) != 0) {
-		snprintf(err, errsz, "%s", verr);
-		return -1;
-	}
-	char how[340];
-	snprintf(how, sizeof(how), "not verified: %s", verr);
-	set_how(h, false, how);
-	snprintf(err, errsz,
-		 "%s — nothing was sent. Check the fingerprint on the device's panel or certificate page, then "
-		 "rerun with --web-pin SHA256:%s (or --web-cafile FILE, or --web-insecure)",
-		 verr, h->cert.sha256);
-	return -1;
-}
-
 static struct web_request_rec *add_rec(struct web_http *h, const char *method, const char *path)
 {
 	if (h->nreqs == h->capreqs) {
@@ -299,45 +161,151 @@ static struct web_request_rec *add_rec(struct web_http *h, const char *method, c
 	return q;
 }
 
-/* Path part of an absolute URL under base, or NULL when it leaves base (other host/scheme). */
-static const char *under_base(const struct web_http *h, const char *url)
+void web_request_rec_copy(struct web_request_rec *dst, const struct web_request_rec *src)
 {
-	size_t n = strlen(h->base);
-	if (strncasecmp(url, h->base, n) != 0)
-		return NULL;
-	if (url[n] == '/')
-		return url + n;
-	return url[n] == '\0' ? "/" : NULL;
+	*dst = *src;
+	dst->path = xstrdup(src->path);
+	dst->error = xstrdup(src->error);
+	memset(&dst->headers, 0, sizeof(dst->headers));
+	for (size_t i = 0; i < src->headers.n; i++)
+		strlist_add(&dst->headers, src->headers.v[i]);
+}
+
+void web_request_rec_free(struct web_request_rec *q)
+{
+	free(q->path);
+	free(q->error);
+	strlist_free(&q->headers);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Sets the failure of r (and of the request record q, when not NULL). */
+static void fail(struct web_response *r, struct web_request_rec *q, enum web_why why, const char *fmt, ...)
+	MFP_PRINTF(4, 5);
+static void fail(struct web_response *r, struct web_request_rec *q, enum web_why why, const char *fmt, ...)
+{
+	va_list ap;
+	struct buf b = {0};
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *raw = buf_steal(&b);
+	char *scrubbed = redact_scrub(raw);
+	char *clean = text_sanitize(scrubbed, sizeof(r->error) - 1, 0);
+	snprintf(r->error, sizeof(r->error), "%s", clean);
+	r->why = why;
+	if (q) {
+		free(q->error);
+		q->error = xstrdup(clean);
+		q->why = why;
+	}
+	free(clean);
+	free(scrubbed);
+	free(raw);
+}
+
+static enum web_why why_of_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY:
+		return WEB_WHY_CONNECT;
+	case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION: case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return WEB_WHY_TLS;
+	case CURLE_OPERATION_TIMEDOUT:
+		return WEB_WHY_TIMEOUT;
+	case CURLE_FILESIZE_EXCEEDED:
+		return WEB_WHY_REFUSED_SIZE;
+	case CURLE_WEIRD_SERVER_REPLY: case CURLE_GOT_NOTHING: case CURLE_RECV_ERROR: case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_HTTP2: case CURLE_PARTIAL_FILE:
+		return WEB_WHY_PROTOCOL;
+	default:
+		return WEB_WHY_OTHER;
+	}
+}
+
+/* Turns a failed transfer into its reason: what libcurl said and what we decided. */
+static void explain_failure(struct web_http *h, const char *method, struct web_request_rec *q, CURLcode rc,
+			    const struct sink *s, long limit_ms, struct web_response *r)
+{
+	const char *curlw = h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc);
+	char *max = web_size_words(h->opts.max_bytes);
+	curl_off_t announced = -1;
+	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+	if (s->header_flood)
+		fail(r, q, WEB_WHY_HEADERS, "%s %s: more than %d response headers (or over %d KiB of them): a header flood; "
+		     "stopped reading", method, q->path, WEB_MAX_HEADERS, WEB_MAX_HEADER_BYTES / 1024);
+	else if (s->truncated && h->opts.cut_ok)
+		fail(r, q, WEB_WHY_TOO_LARGE, "%s %s: page larger than %s: cut at %s", method, q->path, max, max);
+	else if (s->truncated)
+		fail(r, q, WEB_WHY_TOO_LARGE, "%s %s: page larger than %s (--max-page-size): cut at %s, not read",
+		     method, q->path, max, max);
+	else if (rc == CURLE_FILESIZE_EXCEEDED)
+		fail(r, q, WEB_WHY_REFUSED_SIZE, "%s %s: page larger than %s (--max-page-size): the server announced %lld "
+		     "bytes; refused, not read", method, q->path, max, (long long)announced);
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		fail(r, q, WEB_WHY_TIMEOUT, "%s %s timed out: no complete answer within %ld ms (%ld bytes received; a slow "
+		     "or stalled web server)%s", method, q->path, limit_ms, (long)s->body.len,
+		     limit_ms < h->opts.timeout_ms ? "; the time budget for the web pages ran out" : "");
+	else
+		fail(r, q, why_of_curl(rc), "%s %s failed: %s (curl error %d)", method, q->path, curlw, (int)rc);
+	free(max);
+}
+
+/* Applies the per-request options for one transfer. */
+static void setup_transfer(struct web_http *h, const char *url, const char *body, struct sink *s, long limit_ms)
+{
+	CURL *c = h->curl;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, limit_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, limit_ms);
+	if (body)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	else
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+}
+
+/* Moves what the transfer received into r. */
+static void take_response(struct web_http *h, const char *url, struct sink *s, long status, CURLcode rc,
+			  struct web_response *r)
+{
+	r->status = status;
+	r->curl_code = rc;
+	r->truncated = s->truncated;
+	free(r->body);
+	r->len = s->body.len;
+	r->body = buf_steal(&s->body);
+	free(r->server);
+	r->server = s->server;
+	s->server = NULL;
+	free(r->content_type);
+	char *ct = NULL;
+	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct);
+	r->content_type = ct ? text_sanitize(ct, 120, 0) : NULL;
+	free(r->effective_url);
+	r->effective_url = xstrdup(url);
 }
 
 static int one_transfer(struct web_http *h, const char *method, const char *path, const char *body,
 			struct web_response *r, char **redirect)
 {
 	CURL *c = h->curl;
-	struct sink s = {.max = h->opts.max_bytes};
-	char *url = xasprintf("%s%s", h->base, path);
 	struct web_request_rec *q = add_rec(h, method, path);
 	long left = web_http_budget_left(h);
 	if (left <= 0) {
-		snprintf(r->error, sizeof(r->error), "GET %s not sent: the time budget for the web pages is used up", q->path);
-		q->error = xstrdup(r->error);
-		free(url);
+		fail(r, q, WEB_WHY_BUDGET, "%s %s not sent: the time budget for the web pages is used up", method, q->path);
 		return -1;
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->opts.timeout_ms < left ? h->opts.timeout_ms : left);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->opts.timeout_ms < left ? h->opts.timeout_ms : left);
+	long limit_ms = h->opts.timeout_ms < left ? h->opts.timeout_ms : left;
+	struct sink s = {.max = h->opts.max_bytes, .keep = h->opts.keep_headers ? &q->headers : NULL};
+	char *url = xasprintf("%s%s", h->base, path);
 	char *referer = xasprintf("%s/", h->base);
 	curl_easy_setopt(c, CURLOPT_REFERER, referer); /* some servers (Kyocera) answer 500 without one */
-	if (body) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	} else {
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-	}
+	setup_transfer(h, url, body, &s, limit_ms);
 	h->errbuf[0] = '\0';
 	double t0 = clock_ms();
 	CURLcode rc = curl_easy_perform(c);
@@ -347,91 +315,138 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	q->status = status;
 	q->bytes = (long)s.body.len;
+	q->curl_code = (int)rc;
 	if (body)
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* never leave the handle in POST mode */
-	r->status = status;
-	r->curl_code = rc;
-	r->truncated = s.truncated;
-	free(r->body);
-	r->len = s.body.len;
-	r->body = buf_steal(&s.body);
-	free(r->server);
-	r->server = s.server;
-	free(r->content_type);
-	char *ct = NULL;
-	curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-	r->content_type = ct ? text_sanitize(ct, 120, 0) : NULL;
-	free(r->effective_url);
-	r->effective_url = xstrdup(url);
-	if (rc != CURLE_OK) {
-		if (s.truncated)
-			snprintf(r->error, sizeof(r->error), "%s %s: response larger than the %ld-byte limit; stopped reading",
-				 method, q->path, h->opts.max_bytes);
-		else if (rc == CURLE_OPERATION_TIMEDOUT)
-			snprintf(r->error, sizeof(r->error), "%s %s: no complete answer within %ld ms (%s)", method, q->path,
-				 h->opts.timeout_ms < left ? h->opts.timeout_ms : left, h->errbuf[0] ? h->errbuf : "timeout");
-		else
-			snprintf(r->error, sizeof(r->error), "%s %s failed: %s", method, q->path,
-				 h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
-		q->error = text_sanitize(r->error, 320, 0);
-	}
+	bool cut = rc == CURLE_WRITE_ERROR && s.truncated && !s.header_flood && h->opts.cut_ok;
+	if (rc != CURLE_OK)
+		explain_failure(h, method, q, rc, &s, limit_ms, r);
+	take_response(h, url, &s, status, rc, r);
 	char *loc = NULL;
 	if (rc == CURLE_OK && status >= 300 && status < 400 &&
 	    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
 		*redirect = xstrdup(loc);
+	buf_free(&s.body);
+	free(s.server);
 	free(referer);
 	free(url);
-	return rc == CURLE_OK ? 0 : -1;
+	return rc == CURLE_OK || cut ? 0 : -1;
+}
+
+/* Decides whether to follow a redirect to the absolute URL loc: returns the path to request
+ * next (new string), or NULL after failing r with the reason. seen holds the paths already
+ * requested in this chain. */
+static char *follow(struct web_http *h, const char *method, const char *cur, const char *loc,
+		    const struct strlist *seen, int hop, struct web_response *r)
+{
+	const char *first = seen->v[0]; /* the page asked for: named in every message */
+	char *clean = text_sanitize(loc, 200, 0);
+	char *path = NULL;
+	CURLU *base = curl_url(), *to = curl_url();
+	char *bh = NULL, *th = NULL, *bs = NULL, *ts = NULL, *bp = NULL, *tp = NULL, *tpath = NULL, *tq = NULL;
+	curl_url_set(base, CURLUPART_URL, h->base, 0);
+	bool parsed = curl_url_set(to, CURLUPART_URL, loc, 0) == CURLUE_OK;
+	curl_url_get(base, CURLUPART_HOST, &bh, 0);
+	curl_url_get(base, CURLUPART_SCHEME, &bs, 0);
+	curl_url_get(base, CURLUPART_PORT, &bp, CURLU_DEFAULT_PORT);
+	if (parsed) {
+		curl_url_get(to, CURLUPART_HOST, &th, 0);
+		curl_url_get(to, CURLUPART_SCHEME, &ts, 0);
+		curl_url_get(to, CURLUPART_PORT, &tp, CURLU_DEFAULT_PORT);
+		curl_url_get(to, CURLUPART_PATH, &tpath, 0);
+		curl_url_get(to, CURLUPART_QUERY, &tq, 0);
+	}
+	char *thc = text_sanitize(th ? th : "?", 100, 0);
+	if (!parsed)
+		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to something that is not a URL (%s) refused",
+		     method, first, clean);
+	else if (!th || !bh || strcasecmp(th, bh) != 0)
+		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to another host (%s) refused: %s was not "
+		     "followed, nothing was sent there", method, first, thc, clean);
+	else if (!ts || !bs || strcasecmp(ts, bs) != 0 || !tp || !bp || strcmp(tp, bp) != 0)
+		fail(r, NULL, WEB_WHY_REDIRECT_OFFHOST, "%s %s: redirect to another scheme or port (%s) refused: only "
+		     "%s is read", method, first, clean, h->base);
+	else {
+		path = xasprintf("%s%s%s", tpath ? tpath : "/", tq ? "?" : "", tq ? tq : "");
+		bool again = false;
+		for (size_t i = 0; i < seen->n && !again; i++)
+			again = strcmp(seen->v[i], path) == 0;
+		if (again)
+			fail(r, NULL, WEB_WHY_REDIRECT_LOOP, "%s %s: redirect loop after %d hops at %s (the server keeps "
+			     "sending back to a page it already redirected from, last from %s)", method, first, hop + 1,
+			     path, cur);
+		else if (hop >= WEB_MAX_REDIRECTS)
+			fail(r, NULL, WEB_WHY_REDIRECT_LIMIT, "%s %s: more than %d redirects; stopped before %s", method,
+			     first, WEB_MAX_REDIRECTS, path);
+		if (r->why != WEB_WHY_NONE) {
+			free(path);
+			path = NULL;
+		}
+	}
+	free(thc);
+	curl_free(bh); curl_free(th); curl_free(bs); curl_free(ts); curl_free(bp); curl_free(tp);
+	curl_free(tpath); curl_free(tq);
+	curl_url_cleanup(base);
+	curl_url_cleanup(to);
+	free(clean);
+	return path;
+}
+
+/* The trust decision before the first request of a TLS session. Returns 0 or -1 (r failed). */
+static int trust_first(struct web_http *h, const char *method, const char *path, struct web_response *r)
+{
+	if (h->trust_refused) {
+		fail(r, NULL, WEB_WHY_TLS, "%s %s not sent: the certificate of %s was not trusted", method, path, h->base);
+		r->curl_code = CURLE_PEER_FAILED_VERIFICATION;
+		return -1;
+	}
+	if (!h->tls || h->cert.verify_how)
+		return 0;
+	char err[sizeof(r->error)];
+	if (web_tls_decide(h, err, sizeof(err)) == 0)
+		return 0;
+	h->trust_refused = h->cert.verify_how != NULL;
+	struct web_request_rec *q = add_rec(h, method, path);
+	/* the handshake itself failed (no TLS there, or it timed out), or the certificate is not trusted */
+	r->curl_code = h->cert.verify_how ? CURLE_PEER_FAILED_VERIFICATION
+		       : (h->handshake_rc ? h->handshake_rc : CURLE_SSL_CONNECT_ERROR);
+	enum web_why why = h->cert.verify_how ? WEB_WHY_TLS : why_of_curl((CURLcode)r->curl_code);
+	fail(r, q, why == WEB_WHY_OTHER || why == WEB_WHY_PROTOCOL ? WEB_WHY_TLS : why, "%s", err);
+	return -1;
 }
 
 static int request(struct web_http *h, const char *method, const char *path, const char *body, struct web_response *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (!h->curl) {
-		snprintf(r->error, sizeof(r->error), "no HTTP session");
+		fail(r, NULL, WEB_WHY_OTHER, "no HTTP session");
 		return -1;
 	}
-	if (h->trust_refused) {
-		snprintf(r->error, sizeof(r->error), "%s %s not sent: the certificate of %s was not trusted", method, path, h->base);
-		r->curl_code = CURLE_PEER_FAILED_VERIFICATION;
+	if (trust_first(h, method, path, r) != 0)
 		return -1;
-	}
-	if (h->tls && !h->cert.verify_how) {
-		char err[sizeof(r->error)];
-		if (decide_trust(h, err, sizeof(err)) != 0) {
-			h->trust_refused = h->cert.verify_how != NULL;
-			snprintf(r->error, sizeof(r->error), "%s", err);
-			struct web_request_rec *q = add_rec(h, method, path);
-			q->error = text_sanitize(err, 320, 0);
-			/* the handshake itself failed (no TLS there), or the certificate is not trusted */
-			r->curl_code = h->cert.verify_how ? CURLE_PEER_FAILED_VERIFICATION
-				       : (h->handshake_rc ? h->handshake_rc : CURLE_SSL_CONNECT_ERROR);
-			return -1;
-		}
-	}
+	struct strlist seen = {0};
 	char *cur = xstrdup(path);
 	const char *m = method;
 	const char *b = body;
 	int rc = -1;
 	for (int hop = 0;; hop++) {
 		char *redirect = NULL;
+		strlist_add(&seen, cur);
 		rc = one_transfer(h, m, cur, b, r, &redirect);
-		if (rc != 0 || !redirect) {
-			free(redirect);
+		if (rc != 0 || !redirect)
 			break;
-		}
-		const char *next = under_base(h, redirect);
-		if (!next || hop >= WEB_MAX_REDIRECTS) {
-			char *clean = text_sanitize(redirect, 200, 0);
-			snprintf(r->error, sizeof(r->error), "%s %s: redirect to %s not followed (%s)", m, cur, clean,
-				 next ? "too many redirects" : "another host or scheme");
-			free(clean);
-			free(redirect);
+		char *next = follow(h, m, cur, redirect, &seen, hop, r);
+		free(redirect);
+		if (!next) {
+			struct web_request_rec *q = &h->reqs[h->nreqs - 1]; /* the redirect not followed */
+			q->why = r->why;
+			free(q->error);
+			q->error = xstrdup(r->error);
+			rc = -1;
 			break;
 		}
 		free(cur);
-		cur = xstrdup(next);
-		free(redirect);
+		cur = next;
 		/* after a POST, 301/302/303 continue as GET, as browsers do */
 		if (b && (r->status == 301 || r->status == 302 || r->status == 303)) {
 			m = "GET";
@@ -439,6 +454,7 @@ static int request(struct web_http *h, const char *method, const char *path, con
 		}
 	}
 	free(cur);
+	strlist_free(&seen);
 	return rc;
 }
 
@@ -502,10 +518,8 @@ void web_http_close(struct web_http *h)
 {
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
-	for (size_t i = 0; i < h->nreqs; i++) {
-		free(h->reqs[i].path);
-		free(h->reqs[i].error);
-	}
+	for (size_t i = 0; i < h->nreqs; i++)
+		web_request_rec_free(&h->reqs[i]);
 	free(h->reqs);
 	free(h->cert.subject);
 	free(h->cert.issuer);

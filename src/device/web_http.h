@@ -9,8 +9,36 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/buf.h"
+
 #define WEB_MAX_BYTES_DEFAULT (2L * 1024 * 1024)
 #define WEB_MAX_REDIRECTS 5
+#define WEB_MAX_HEADERS 100            /* response header lines per response */
+#define WEB_MAX_HEADER_BYTES (64 * 1024) /* all header lines of one response */
+
+/* Why a request gave no usable response: what libcurl said (CURLcode) and what we decided.
+ * X(enum suffix, JSON name). The message in web_response.error says the same in words. */
+#define WEB_WHY_LIST(X) \
+	X(NONE, "none")                   /* a response arrived and is usable */ \
+	X(CONNECT, "connect")             /* no connection: refused, unreachable, name unknown */ \
+	X(TLS, "tls")                     /* TLS handshake failed or the certificate was not trusted */ \
+	X(TIMEOUT, "timeout")             /* no complete answer within the per-request limit */ \
+	X(BUDGET, "budget")               /* the session's time budget was used up */ \
+	X(TOO_LARGE, "too-large")         /* the body passed the size limit: cut */ \
+	X(REFUSED_SIZE, "refused-size")   /* the announced Content-Length passes the limit: refused */ \
+	X(HEADERS, "header-flood")        /* too many or too large response headers */ \
+	X(REDIRECT_LOOP, "redirect-loop") /* a redirect back to a page already visited */ \
+	X(REDIRECT_LIMIT, "redirect-limit") /* more than WEB_MAX_REDIRECTS redirects */ \
+	X(REDIRECT_OFFHOST, "redirect-offhost") /* to another host, port or scheme: never followed */ \
+	X(PROTOCOL, "protocol")           /* the server's answer was not valid HTTP */ \
+	X(OTHER, "other")
+
+#define WEB_WHY_ENUM(e, n) WEB_WHY_##e,
+enum web_why { WEB_WHY_LIST(WEB_WHY_ENUM) WEB_WHY_LAST };
+#undef WEB_WHY_ENUM
+
+/* "redirect-loop", … (JSON "reason" of a request). */
+const char *web_why_name(enum web_why w);
 
 enum web_auth { WEB_AUTH_NONE, WEB_AUTH_BASIC, WEB_AUTH_DIGEST };
 
@@ -21,7 +49,12 @@ struct web_http_opts {
 	long timeout_ms;         /* per request (connect + transfer) */
 	long budget_ms;          /* whole session; 0 = no limit */
 	long max_bytes;          /* response body limit; 0 = WEB_MAX_BYTES_DEFAULT */
+	bool cut_ok;             /* a body over the limit is cut and returned as a response (truncated,
+				  * error says so) instead of failing the request: identification only */
+	bool keep_headers;       /* record response header lines per request (--verbose) */
 };
+
+#define WEB_KEEP_HEADERS 40      /* header lines recorded per request at most (--verbose) */
 
 /* One request as shown in the report. */
 struct web_request_rec {
@@ -30,8 +63,15 @@ struct web_request_rec {
 	long status;             /* HTTP status of the final response, 0 when none */
 	long bytes;              /* body bytes received (up to the limit) */
 	long ms;
+	enum web_why why;        /* WEB_WHY_NONE when the response was usable */
+	int curl_code;           /* CURLcode of the transfer (0 = CURLE_OK) */
 	char *error;             /* our message plus curl's words, or NULL */
+	struct strlist headers;  /* response header lines, sanitised and scrubbed (keep_headers) */
 };
+
+/* Deep copy and release of a request record. */
+void web_request_rec_copy(struct web_request_rec *dst, const struct web_request_rec *src);
+void web_request_rec_free(struct web_request_rec *q);
 
 struct web_response {
 	long status;
@@ -42,7 +82,8 @@ struct web_response {
 	char *server;            /* Server: header (sanitised) or NULL */
 	char *effective_url;     /* after redirects; owned */
 	int curl_code;           /* CURLcode */
-	char error[320];         /* our message + curl's error buffer when curl_code != 0 */
+	enum web_why why;        /* why the request failed (WEB_WHY_NONE when it did not) */
+	char error[400];         /* our message + curl's error buffer when curl_code != 0 */
 };
 
 struct web_cert {
@@ -78,11 +119,14 @@ int web_http_open(struct web_http *h, const char *base, const struct web_http_op
 /* Sets HTTP authentication for every later request (user/password borrowed; NULL clears). */
 void web_http_set_auth(struct web_http *h, enum web_auth a, const char *user, const char *password);
 
-/* GET base+path, following at most WEB_MAX_REDIRECTS redirects on the same host. Fills r (the
- * caller frees it with web_response_free). Returns 0 when an HTTP response arrived (any status),
- * -1 otherwise (r->error says why: timeout, refused, certificate, size limit, budget). On the
- * first TLS connection the certificate is recorded and the trust decision is made; a pinned
- * fingerprint that does not match fails the request before anything else is sent. */
+/* GET base+path, following at most WEB_MAX_REDIRECTS redirects on the same host, port and
+ * scheme (a redirect elsewhere is never followed; a redirect back to a page already visited is a
+ * loop). Fills r (the caller frees it with web_response_free). Returns 0 when a usable HTTP
+ * response arrived (any status except a redirect that was not followed), -1 otherwise: r->why
+ * and r->error say why (timeout with the page, redirect loop/limit/other host, size limit,
+ * header flood, certificate, budget). On the first TLS connection the certificate is recorded
+ * and the trust decision is made; a pinned fingerprint that does not match fails the request
+ * before anything else is sent. */
 int web_http_get(struct web_http *h, const char *path, struct web_response *r);
 
 /* POSTs an application/x-www-form-urlencoded body (already encoded) to base+path: used for a
@@ -105,7 +149,10 @@ void web_response_free(struct web_response *r);
 void web_http_close(struct web_http *h);
 
 /* Normalises a pin "SHA256:ab:cd…" / "sha256//AB…" / "abcd…" into "AB:CD:…" (64 hex digits).
- * Returns 0, or -1 when it is not a SHA-256 fingerprint. */
+ * Returns 0, or -1 when it is not a SHA-256 fingerprint. (Implemented in web_tls.c.) */
 int web_pin_normalise(const char *pin, char *out, size_t outsz);
+
+/* "2 MiB", "512 KiB" or "1500 bytes" for a byte count (new string). */
+char *web_size_words(long bytes);
 
 #endif

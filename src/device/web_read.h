@@ -40,6 +40,7 @@ struct web_options {
 	long timeout_ms;                /* per request; 0 = 15 s */
 	long budget_ms;                 /* whole read; 0 = 4 x timeout + 10 s */
 	long max_bytes;                 /* per response; 0 = 2 MiB */
+	bool verbose;                   /* record response headers per request (trace) */
 	const char *profiles_dir;       /* overlay directory, or NULL ($MFPDOCTOR_PROFILES) */
 	struct web_trace *trace;        /* filled when not NULL (caller frees with web_trace_free) */
 };

@@ -34,36 +34,40 @@ static json_t *opt_text(const char *s)
 	return s ? json_text(s) : json_null();
 }
 
-json_t *web_report_json(const struct device *d, const struct web_trace *t)
+static json_t *identity_json(const struct device *d)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "host", json_text(d->host));
-	json_object_set_new(j, "url", opt_text(t ? t->base : NULL));
-	json_object_set_new(j, "plain_http", json_boolean(t && t->plain_http));
-	json_object_set_new(j, "vendor", opt_text(t ? t->vendor_id : NULL));
-	json_object_set_new(j, "pageset", opt_text(t ? t->pageset : NULL));
-
 	json_t *id = json_object();
 	for (size_t i = 0; i < d->nfacts; i++)
 		if (strncmp(d->facts[i].key, "identity.", 9) == 0)
 			json_object_set_new(id, d->facts[i].key + 9, fact_json(&d->facts[i]));
-	json_object_set_new(j, "identity", id);
+	return id;
+}
 
+static bool known_smtp_key(const char *k)
+{
+	for (size_t s = 0; s < ARRAY_SIZE(smtp_fields); s++)
+		if (strcmp(k, smtp_fields[s].fact) == 0)
+			return true;
+	return false;
+}
+
+static json_t *smtp_json(const struct device *d)
+{
 	json_t *smtp = json_object();
 	for (size_t i = 0; i < ARRAY_SIZE(smtp_fields); i++)
 		json_object_set_new(smtp, smtp_fields[i].json, fact_json(device_get(d, smtp_fields[i].fact)));
 	json_t *other = json_object();
 	for (size_t i = 0; i < d->nfacts; i++) {
 		const char *k = d->facts[i].key;
-		bool known = false;
-		for (size_t s = 0; s < ARRAY_SIZE(smtp_fields); s++)
-			known |= strcmp(k, smtp_fields[s].fact) == 0;
-		if (!known && strncmp(k, "smtp.", 5) == 0)
+		if (!known_smtp_key(k) && strncmp(k, "smtp.", 5) == 0)
 			json_object_set_new(other, k + 5, fact_json(&d->facts[i]));
 	}
 	json_object_set_new(smtp, "other", other);
-	json_object_set_new(j, "smtp", smtp);
+	return smtp;
+}
 
+static json_t *events_json(const struct device *d)
+{
 	json_t *ev = json_array();
 	for (size_t i = 0; i < d->nevents; i++) {
 		const struct device_event *e = &d->events[i];
@@ -72,16 +76,19 @@ json_t *web_report_json(const struct device *d, const struct web_trace *t)
 						    event_origin_name(e->origin), "where", opt_text(e->where), "severity",
 						    opt_text(e->severity)));
 	}
-	json_object_set_new(j, "events", ev);
+	return ev;
+}
 
-	if (t && t->cert.seen)
-		json_object_set_new(j, "certificate",
-				    json_pack("{s:s, s:b, s:o, s:o, s:o}", "sha256", t->cert.sha256, "verified",
-					      t->cert.verified, "subject", opt_text(t->cert.subject), "issuer",
-					      opt_text(t->cert.issuer), "how", opt_text(t->cert.verify_how)));
-	else
-		json_object_set_new(j, "certificate", json_null());
+static json_t *cert_json(const struct web_trace *t)
+{
+	if (!t || !t->cert.seen)
+		return json_null();
+	return json_pack("{s:s, s:b, s:o, s:o, s:o}", "sha256", t->cert.sha256, "verified", t->cert.verified, "subject",
+			 opt_text(t->cert.subject), "issuer", opt_text(t->cert.issuer), "how", opt_text(t->cert.verify_how));
+}
 
+static json_t *conflicts_json(const struct device *d)
+{
 	json_t *conf = json_array();
 	for (size_t i = 0; i < d->nconflicts; i++) {
 		const struct device_conflict *c = &d->conflicts[i];
@@ -90,21 +97,47 @@ json_t *web_report_json(const struct device *d, const struct web_trace *t)
 						      "value_b", json_text(c->value_b), "source_b",
 						      fact_source_name(c->source_b)));
 	}
-	json_object_set_new(j, "conflicts", conf);
+	return conf;
+}
 
+/* One request: method, path, status, bytes, ms, error, reason ("redirect-loop", … or null),
+ * libcurl's result code and, with --verbose, the response header lines. */
+static json_t *request_json(const struct web_request_rec *q)
+{
+	json_t *o = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o, s:o, s:i}", "method", q->method, "path", json_text(q->path),
+			      "status", (json_int_t)q->status, "bytes", (json_int_t)q->bytes, "ms", (json_int_t)q->ms,
+			      "error", opt_text(q->error), "reason",
+			      q->why != WEB_WHY_NONE ? json_string(web_why_name(q->why)) : json_null(), "curl_code",
+			      q->curl_code);
+	if (q->headers.n) {
+		json_t *h = json_array();
+		for (size_t i = 0; i < q->headers.n; i++)
+			json_array_append_new(h, json_text(q->headers.v[i]));
+		json_object_set_new(o, "headers", h);
+	}
+	return o;
+}
+
+json_t *web_report_json(const struct device *d, const struct web_trace *t)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "host", json_text(d->host));
+	json_object_set_new(j, "url", opt_text(t ? t->base : NULL));
+	json_object_set_new(j, "plain_http", json_boolean(t && t->plain_http));
+	json_object_set_new(j, "vendor", opt_text(t ? t->vendor_id : NULL));
+	json_object_set_new(j, "pageset", opt_text(t ? t->pageset : NULL));
+	json_object_set_new(j, "identity", identity_json(d));
+	json_object_set_new(j, "smtp", smtp_json(d));
+	json_object_set_new(j, "events", events_json(d));
+	json_object_set_new(j, "certificate", cert_json(t));
+	json_object_set_new(j, "conflicts", conflicts_json(d));
 	json_t *notes = json_array();
 	for (size_t i = 0; i < d->notes.n; i++)
 		json_array_append_new(notes, json_text(d->notes.v[i]));
 	json_object_set_new(j, "notes", notes);
-
 	json_t *reqs = json_array();
-	for (size_t i = 0; t && i < t->nreqs; i++) {
-		const struct web_request_rec *q = &t->reqs[i];
-		json_array_append_new(reqs, json_pack("{s:s, s:o, s:I, s:I, s:I, s:o}", "method", q->method, "path",
-						      json_text(q->path), "status", (json_int_t)q->status, "bytes",
-						      (json_int_t)q->bytes, "ms", (json_int_t)q->ms, "error",
-						      opt_text(q->error)));
-	}
+	for (size_t i = 0; t && i < t->nreqs; i++)
+		json_array_append_new(reqs, request_json(&t->reqs[i]));
 	json_object_set_new(j, "requests", reqs);
 	json_object_set_new(j, "request_count", json_integer(d->web_requests));
 	json_object_set_new(j, "versions", json_versions());
@@ -156,10 +189,7 @@ void web_report_text(FILE *out, const struct device *d, const struct web_trace *
 		text_fact(out, smtp_fields[i].label, device_get(d, smtp_fields[i].fact), c);
 	for (size_t i = 0; i < d->nfacts; i++) {
 		const char *k = d->facts[i].key;
-		bool known = false;
-		for (size_t s = 0; s < ARRAY_SIZE(smtp_fields); s++)
-			known |= strcmp(k, smtp_fields[s].fact) == 0;
-		if (!known && strncmp(k, "smtp.", 5) == 0)
+		if (!known_smtp_key(k) && strncmp(k, "smtp.", 5) == 0)
 			text_fact(out, k, &d->facts[i], c);
 	}
 
@@ -187,6 +217,8 @@ void web_report_text(FILE *out, const struct device *d, const struct web_trace *
 		const struct web_request_rec *q = &t->reqs[i];
 		fprintf(out, "  %-4s %s → %ld, %ld bytes, %ld ms%s%s\n", q->method, q->path, q->status, q->bytes, q->ms,
 			q->error ? ": " : "", q->error ? q->error : "");
+		for (size_t h = 0; h < q->headers.n; h++)
+			fprintf(out, "       %s< %s%s\n", dim(c), q->headers.v[h], reset(c));
 	}
 }
 
@@ -208,6 +240,38 @@ static void md_fact_row(FILE *out, const char *label, const struct fact *f)
 	md_cell(out, f ? fact_source_name(f->source) : "");
 	md_cell(out, f ? f->where : "");
 	fputc('\n', out);
+}
+
+static void md_requests(FILE *out, const struct device *d, const struct web_trace *t)
+{
+	fprintf(out, "\n### Requests (%d, GET only, except a login form)\n\n", d->web_requests);
+	if (!t || !t->nreqs)
+		return;
+	fputs("| method | path | status | bytes | ms | error |\n|---|---|---|---|---|---|\n", out);
+	for (size_t i = 0; i < t->nreqs; i++) {
+		const struct web_request_rec *q = &t->reqs[i];
+		fputc('|', out);
+		md_cell(out, q->method);
+		md_cell(out, q->path);
+		fprintf(out, " %ld | %ld | %ld |", q->status, q->bytes, q->ms);
+		md_cell(out, q->error);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < t->nreqs; i++) {
+		const struct web_request_rec *q = &t->reqs[i];
+		if (!q->headers.n)
+			continue;
+		struct buf b = {0};
+		text_md_escape(&b, q->path);
+		fprintf(out, "\nResponse headers of %s %s:\n\n", q->method, buf_str(&b));
+		buf_free(&b);
+		for (size_t h = 0; h < q->headers.n; h++) {
+			struct buf l = {0};
+			text_md_escape(&l, q->headers.v[h]);
+			fprintf(out, "- %s\n", buf_str(&l));
+			buf_free(&l);
+		}
+	}
 }
 
 void web_report_md(FILE *out, const struct device *d, const struct web_trace *t)
@@ -257,5 +321,5 @@ void web_report_md(FILE *out, const struct device *d, const struct web_trace *t)
 			buf_free(&n);
 		}
 	}
-	fprintf(out, "\n%d HTTP requests (GET only, except a login form).\n", d->web_requests);
+	md_requests(out, d, t);
 }

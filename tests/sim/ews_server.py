@@ -8,6 +8,14 @@ settings and log pages from tests/fixtures/web/<dir>/ (a "changed firmware" vari
 --variant changed, a localised one with --variant de), HTTPS with a certificate given on the
 command line, and limit tests (--huge PATH serves 3 MiB, --slow PATH answers after --slow-s).
 
+Hostile modes (tests/integration/test_hostile_web.py), each for one PATH ("/" included):
+--redirect-loop (PATH -> PATH?hop=1 -> PATH?hop=2 -> PATH), --redirect-chain (endless distinct
+redirects), --offhost (Location: http://evil.test/...), --huge with --huge-mb and --huge-chunked
+(no Content-Length), --header-flood (--headers-n header lines), --drip (one body byte per
+second), --log-entries N (the Xerox job log with N e-mail failures, newest first), and
+--echo-secret (the submitted password, its encoded form and the Authorization header are echoed
+into settings values, a response header and the login error page).
+
 Read-only proof: any request other than GET, or a POST other than the family's login form,
 is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
 shutdown (SIGTERM or GET /__shutdown). Prints "READY <port>" on stdout once listening.
@@ -17,6 +25,7 @@ Usage: ews_server.py --family F [--port 0] [--tls CERT KEY] [--user U] [--passwo
 import argparse
 import base64
 import hashlib
+import html
 import http.server
 import json
 import os
@@ -160,6 +169,8 @@ class State:
         self.logins = 0
         self.nonces = set()
         self.requests = []
+        self.echo_pw = None      # --echo-secret: last submitted password (decoded) ...
+        self.echo_enc = None     # ... and as it was encoded on the wire
 
 
 def fixture(st, name):
@@ -294,9 +305,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(401, "<html><title>401 Unauthorized</title></html>", headers=[("WWW-Authenticate", h)])
 
     # --- login ---
-    def do_login(self, fields):
+    def do_login(self, fields, wire=""):
         lg = self.st.fam["login"]
         pw = fields.get(lg["pass_field"], "")
+        if self.st.args.echo_secret:
+            m = re.search(r"(?:^|&)%s=([^&]*)" % re.escape(urllib.parse.quote(lg["pass_field"], safe="")), wire)
+            with self.st.lock:
+                self.st.echo_enc = m.group(1) if m else None
         user = fields.get(lg["user_field"], "") if lg.get("user_field") else self.st.args.user
         if lg.get("b64"):
             try:
@@ -304,6 +319,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 user = base64.b64decode(user).decode() if lg.get("user_field") else user
             except Exception:
                 pw = None
+        if self.st.args.echo_secret:
+            with self.st.lock:
+                self.st.echo_pw = pw
         if lg.get("token_field"):
             tok = fields.get(lg["token_field"], "")
             with self.st.lock:
@@ -325,7 +343,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if lg.get("fail_redirect"):
             return self.redirect(lg["fail_redirect"])
         if lg.get("fail_file"):
-            return self.send(200, self.render(lg["fail_file"]))
+            return self.send(200, self.echo(self.render(lg["fail_file"])))
         return self.send(200, lg["fail_body"], ctype="application/json" if lg["fail_body"].startswith("{") else "text/xml")
 
     # --- verbs ---
@@ -343,19 +361,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(200, "bye")
             threading.Thread(target=self.server.shutdown, daemon=True).start()
             return
+        if self.hostile(path, url):
+            return
         fam = st.fam
         lg = fam["login"]
         full = self.path
         if st.args.slow and path == st.args.slow:
             time.sleep(st.args.slow_s)
-        if st.args.huge and path == st.args.huge:
-            chunk = b"<tr><td>" + b"x" * 1000 + b"</td></tr>\n"
-            return self.send(200, b"<html><body><table>" + chunk * 3100 + b"</table></body></html>")
         if path == "/":
             return self.send(200, self.render(fam["root"]))
         if lg["kind"] == "form" and lg.get("method") == "GET" and path == lg["action"]:
             q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
-            return self.do_login(q)
+            return self.do_login(q, url.query)
         if lg["kind"] == "form" and lg.get("page") == full:
             return self.send(200, self.render(lg["page_file"]))
         if lg.get("logout") and path == lg["logout"]:
@@ -377,7 +394,82 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 if lg.get("stub_file"):
                     return self.send(200, self.render(lg["stub_file"]), ctype="text/html")
                 return self.redirect(lg["login_redirect"])
-        return self.send(200, self.render(name), ctype=self.ctype_for(name))
+        if st.args.log_entries and name == "wc_joblog.html":
+            return self.send(200, joblog(st.args.log_entries))
+        body = self.echo(self.render(name))
+        hdrs = []
+        if st.args.echo_secret and st.echo_enc:
+            hdrs.append(("Set-Cookie", "lastpw=%s; Path=/" % st.echo_enc))
+        return self.send(200, body, ctype=self.ctype_for(name), headers=hdrs)
+
+    # --- hostile modes ---
+    def hostile(self, path, url):
+        """Answers a request for a hostile PATH; returns True when it did."""
+        a = self.st.args
+        if a.redirect_loop and path == a.redirect_loop:
+            hop = int(dict(urllib.parse.parse_qsl(url.query)).get("hop", "0"))
+            self.redirect(a.redirect_loop + "?hop=%d" % (hop + 1) if hop < 2 else a.redirect_loop)
+        elif a.redirect_chain and path == a.redirect_chain:
+            n = int(dict(urllib.parse.parse_qsl(url.query)).get("n", "0"))
+            self.redirect("%s?n=%d" % (a.redirect_chain, n + 1))
+        elif a.offhost and path == a.offhost:
+            self.redirect("http://evil.test/steal?from=" + urllib.parse.quote(path))
+        elif a.huge and path == a.huge:
+            self.huge(int(a.huge_mb * 1024 * 1024), a.huge_chunked)
+        elif a.header_flood and path == a.header_flood:
+            head = ["HTTP/1.1 200 OK", "Server: " + self.st.fam["server"], "Content-Type: text/html"]
+            head += ["X-Flood-%d: %s" % (i, "v" * 10) for i in range(a.headers_n)]
+            body = b"<html><title>flood</title></html>"
+            head.append("Content-Length: %d" % len(body))
+            self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        elif a.drip and path == a.drip:
+            self.drip(b"<html><head><title>drip</title></head><body>" + b"." * 200 + b"</body></html>")
+        else:
+            return False
+        return True
+
+    def huge(self, size, chunked):
+        row = b"<tr><td>" + b"x" * 1000 + b"</td></tr>\n"
+        body = b"<html><body><table>" + row * (size // len(row) + 1) + b"</table></body></html>"
+        if not chunked:
+            return self.send(200, body)
+        self.close_connection = True
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n")
+        try:
+            for i in range(0, len(body), 65536):
+                self.wfile.write(body[i:i + 65536])
+        except OSError:
+            pass
+
+    def drip(self, body):
+        self.close_connection = True
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(body))
+            self.wfile.flush()
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+
+    def echo(self, body):
+        """--echo-secret: puts the submitted secrets into settings values and the error text."""
+        st = self.st
+        if not st.args.echo_secret:
+            return body
+        pw, enc = st.echo_pw or "", st.echo_enc or ""
+        auth = self.headers.get("Authorization", "")
+        esc = html.escape(pw, quote=True)
+        subs = [(r'(name="GSI_SMTP_ACCOUNT" value=")[^"]*', esc),
+                (r"(GSI_SMTP_SERVER_DOMAIN' value = ')[^']*", enc),
+                (r'(name="DeviceUserID" value=")[^"]*', html.escape(auth, quote=True)),
+                (r'(name="ReplyAddress" value=")[^"]*', html.escape(auth[6:], quote=True) + "@lex.example"),
+                (r"(id=\"LoginErr\"[^>]*>)[^<]*", "Wrong password %s (sent as %s)" % (esc, enc))]
+        text = body.decode("utf-8", "replace")
+        for pat, val in subs:
+            text = re.sub(pat, lambda m: m.group(1) + val, text)
+        return text.encode("utf-8")
 
     def do_POST(self):
         st = self.st
@@ -387,7 +479,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with st.lock:
             st.requests.append("POST " + self.path)
         if lg["kind"] == "form" and lg.get("method") == "POST" and self.path == lg["action"]:
-            return self.do_login(dict(urllib.parse.parse_qsl(body, keep_blank_values=True)))
+            return self.do_login(dict(urllib.parse.parse_qsl(body, keep_blank_values=True)), body)
         return self.violation("POST is only allowed to the login form")
 
     def _bad(self):
@@ -397,6 +489,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.violation("method not allowed: the tool must only read")
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = do_TRACE = do_CONNECT = _bad
+
+
+def joblog(n):
+    """A Xerox job log with n e-mail failures, newest first (one a minute back from noon)."""
+    rows = []
+    for i in range(n):
+        t = 12 * 60 * 60 - 60 * i
+        rows.append("<tr><td>2024-05-02 %02d:%02d:%02d</td><td>Email</td><td>Deleted</td><td>SMTP server authentication "
+                    "failure %d</td><td>016-786</td></tr>" % (t // 3600, t // 60 % 60, t % 60, n - i))
+    return ('<html><head><title>XEROX WORKCENTRE - Job Log</title></head><body><table id="jobLogTable"><thead><tr>'
+            "<th>Date/Time</th></tr></thead><tbody>%s</tbody></table></body></html>" % "\n".join(rows))
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -413,7 +516,17 @@ def main():
     ap.add_argument("--password", default="s3cret-Pw")
     ap.add_argument("--variant", default="", help="fixture variant suffix: changed, de, ja ...")
     ap.add_argument("--expire-after", type=int, default=0, help="a session dies after N protected pages")
-    ap.add_argument("--huge", default="", help="path answered with 3 MiB")
+    ap.add_argument("--huge", default="", help="path answered with --huge-mb MiB (default 3)")
+    ap.add_argument("--huge-mb", type=float, default=3.0)
+    ap.add_argument("--huge-chunked", action="store_true", help="send the huge page without Content-Length")
+    ap.add_argument("--redirect-loop", default="", help="path that redirects in a loop")
+    ap.add_argument("--redirect-chain", default="", help="path that redirects without end (distinct URLs)")
+    ap.add_argument("--offhost", default="", help="path that redirects to http://evil.test/")
+    ap.add_argument("--header-flood", default="", help="path answered with --headers-n header lines")
+    ap.add_argument("--headers-n", type=int, default=10000)
+    ap.add_argument("--drip", default="", help="path whose body is sent one byte per second")
+    ap.add_argument("--log-entries", type=int, default=0, help="the Xerox job log holds N e-mail failures")
+    ap.add_argument("--echo-secret", action="store_true", help="echo submitted secrets into pages and headers")
     ap.add_argument("--slow", default="", help="path answered after --slow-s seconds")
     ap.add_argument("--slow-s", type=float, default=5.0)
     ap.add_argument("--missing", default="", help="path answered with 404")

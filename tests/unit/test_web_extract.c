@@ -1,6 +1,7 @@
 /* tests/unit/test_web_extract.c — the web extraction engine (XPath, ERE capture, value maps,
  * transforms, malformed HTML/XML, non-UTF-8 pages), pin normalisation, vendor identification
- * scores, validation of every profile's "web" section, and the `web` option table. */
+ * scores, validation of every profile's "web" section, the `web` option table, logs cut at their
+ * "max" (one note with the counts, the newest kept), and the names of request failure reasons. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "cli/cli.h"
 #include "device/web_extract.h"
 #include "device/web_http.h"
+#include "device/web_log.h"
 #include "device/web_read.h"
 #include "profile/profile.h"
 
@@ -339,6 +341,91 @@ static void test_option_table(void **state)
 	assert_int_equal(cli_table_check(c->opts, c->nopts, err, sizeof(err)), 0);
 }
 
+/* A job log of n e-mail failures; times descending (newest first) when newest, ascending when
+ * !newest, none at all when notime. */
+static char *log_page(int n, bool newest, bool notime)
+{
+	struct buf b = {0};
+	buf_puts(&b, "<html><body><table id='t'><tbody>");
+	for (int i = 0; i < n; i++) {
+		int k = newest ? n - i : i + 1; /* entry number: higher is newer */
+		if (notime)
+			buf_printf(&b, "<tr><td></td><td>failure %d</td></tr>", k);
+		else
+			buf_printf(&b, "<tr><td>2024-05-02 %02d:%02d</td><td>failure %d</td></tr>", k / 60, k % 60, k);
+	}
+	buf_puts(&b, "</tbody></table></body></html>");
+	return buf_steal(&b);
+}
+
+static void read_log(struct device *d, const char *page, const char *max)
+{
+	char *rule = xasprintf("{\"origin\": \"web-joblog\", \"rows\": \"//table[@id='t']/tbody/tr\", %s \"fields\": "
+			       "{\"time\": {\"xpath\": \"td[1]\"}, \"text\": {\"xpath\": \"td[2]\"}}}", max);
+	json_error_t je;
+	json_t *ev = json_loads(rule, 0, &je);
+	assert_non_null(ev);
+	struct web_doc doc;
+	device_init(d, "h");
+	web_doc_parse(&doc, page, strlen(page), WEB_PARSE_HTML, NULL);
+	web_log_read(d, "/log", &doc, ev);
+	web_doc_free(&doc);
+	json_decref(ev);
+	free(rule);
+}
+
+static void test_log_cut(void **state)
+{
+	(void)state;
+	struct device d;
+	char *p = log_page(312, true, false);
+	read_log(&d, p, "");
+	assert_int_equal(d.nevents, 50);
+	assert_int_equal(d.notes.n, 1);
+	assert_string_equal(d.notes.v[0], "page /log: job log: 50 of 312 entries read; 262 older ones not read (the "
+					  "newest were kept; the profile reads at most 50)");
+	assert_string_equal(d.events[0].text, "failure 312");
+	device_free(&d);
+	free(p);
+	/* oldest first: the newest (the last rows) are kept */
+	p = log_page(312, false, false);
+	read_log(&d, p, "\"max\": 10,");
+	assert_int_equal(d.nevents, 10);
+	assert_string_equal(d.events[9].text, "failure 312");
+	assert_non_null(strstr(d.notes.v[0], "job log: 10 of 312 entries read; 302 older ones not read"));
+	device_free(&d);
+	free(p);
+	/* no times: the order is unknown and the note does not claim the dropped ones are older */
+	p = log_page(60, true, true);
+	read_log(&d, p, "");
+	assert_int_equal(d.nevents, 50);
+	assert_non_null(strstr(d.notes.v[0], "50 of 60 entries read; 10 other ones not read (the order of the log is unknown"));
+	device_free(&d);
+	free(p);
+	/* within the limit: no note */
+	p = log_page(50, true, false);
+	read_log(&d, p, "");
+	assert_int_equal(d.nevents, 50);
+	assert_int_equal(d.notes.n, 0);
+	device_free(&d);
+	free(p);
+}
+
+static void test_reason_words(void **state)
+{
+	(void)state;
+	char *s = web_size_words(2097152);
+	assert_string_equal(s, "2 MiB");
+	free(s);
+	s = web_size_words(1536);
+	assert_string_equal(s, "1536 bytes");
+	free(s);
+	assert_string_equal(web_why_name(WEB_WHY_REDIRECT_LOOP), "redirect-loop");
+	assert_string_equal(web_why_name(WEB_WHY_HEADERS), "header-flood");
+	assert_string_equal(web_why_name(WEB_WHY_NONE), "none");
+	assert_string_equal(web_why_name(WEB_WHY_LAST), "other");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +444,8 @@ int main(void)
 		cmocka_unit_test(test_every_profile_web_section),
 		cmocka_unit_test(test_profile_check_catches),
 		cmocka_unit_test(test_option_table),
+		cmocka_unit_test(test_log_cut),
+		cmocka_unit_test(test_reason_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
