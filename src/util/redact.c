@@ -21,8 +21,12 @@ char *redact_base64(const void *data, int n)
 
 static void add_one(const char *s)
 {
-	if (s && strlen(s) >= 3 && !strlist_has(&secrets, s))
-		strlist_add(&secrets, s);
+	if (!s || strlen(s) < 3)
+		return;
+	for (size_t i = 0; i < secrets.n; i++)
+		if (strcmp(secrets.v[i], s) == 0) /* exact: strlist_has ignores case */
+			return;
+	strlist_add(&secrets, s);
 }
 
 void redact_add_secret(const char *s)
@@ -183,28 +187,42 @@ int redact_sink_close(struct redact_sink *k, FILE *dst)
 	return rc;
 }
 
+static int longer_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Replaces every occurrence of sec in b with REDACTED. */
+static void scrub_one(struct buf *b, const char *sec)
+{
+	size_t sl = strlen(sec), from = 0;
+	char *hit;
+	while ((hit = strstr(b->data + from, sec)) != NULL) {
+		size_t at = (size_t)(hit - b->data);
+		struct buf nb = {0};
+		buf_append(&nb, b->data, at);
+		buf_puts(&nb, REDACTED);
+		from = nb.len;
+		buf_puts(&nb, b->data + at + sl);
+		buf_free(b);
+		*b = nb;
+	}
+}
+
 char *redact_scrub(const char *s)
 {
 	if (!s)
 		return NULL;
 	struct buf b = {0};
 	buf_puts(&b, s);
-	for (size_t i = 0; i < secrets.n; i++) {
-		const char *sec = secrets.v[i];
-		size_t sl = strlen(sec);
-		char *hit;
-		size_t from = 0;
-		while ((hit = strstr(b.data + from, sec)) != NULL) {
-			size_t at = (size_t)(hit - b.data);
-			struct buf nb = {0};
-			buf_append(&nb, b.data, at);
-			buf_puts(&nb, REDACTED);
-			from = nb.len;
-			buf_puts(&nb, b.data + at + sl);
-			buf_free(&b);
-			b = nb;
-		}
-	}
+	/* Longest first: a secret's encoded forms can contain another registered form (base64 of
+	 * "user:password" shares its tail with base64 of the password), and the longer one must go
+	 * whole so no fragment of it (the user name) is left around the marker. */
+	if (secrets.n > 1)
+		qsort(secrets.v, secrets.n, sizeof(secrets.v[0]), longer_first);
+	for (size_t i = 0; i < secrets.n; i++)
+		scrub_one(&b, secrets.v[i]);
 	return buf_steal(&b);
 }
 
