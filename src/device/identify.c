@@ -187,8 +187,10 @@ const struct ident_vendor *ident_snmp(struct device *d, const struct ident_vendo
 			return NULL;
 		}
 	}
-	if (oid || descr)
-		device_note(d, "vendor not recognised (enterprise %lu, sysDescr '%.80s')", ent, descr ? descr : "");
+	if (descr)
+		device_note(d, "vendor not recognised (enterprise %lu, sysDescr '%.80s')", ent, descr);
+	else if (oid)
+		device_note(d, "vendor not recognised (enterprise %lu, no sysDescr read)", ent);
 	return NULL;
 }
 

@@ -261,8 +261,14 @@ static void note_table(struct walk *w, size_t first, struct buf *stopped)
 	if (!why)
 		return;
 	w->r->partial = true;
-	char name[SNMPW_OID_TXT + 20];
+	char name[SNMPW_OID_TXT + 20], *key, rowtxt[32], *oid = xmalloc(SNMPW_OID_TXT);
 	table_name(&w->cols[first].root, name, sizeof(name));
+	snmpw_oid_str(&w->cols[first].root, oid, SNMPW_OID_TXT);
+	key = xasprintf("snmp.table_cut.%s", name);
+	snprintf(rowtxt, sizeof(rowtxt), "%zu", rows);
+	device_set(w->r->d, key, rowtxt, FACT_SNMP, oid); /* rows read before the cut (report: tables_cut) */
+	free(key);
+	free(oid);
 	if (why->cut == CUT_STOP) {
 		buf_printf(stopped, "%s%s table (%zu rows read)", stopped->len ? ", " : "", name, rows);
 		return;
