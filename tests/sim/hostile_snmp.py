@@ -10,6 +10,7 @@ BER is hand-encoded here (that is the point of a hostile agent: every byte is ou
 Modes (keyword options in brackets):
   normal        a correct agent over the built-in printer MIB (+ extra rows)
   generr        genErr for any request that touches OID [oid]; [index0=True]: error-index 0
+  generrall     genErr (error-index 0) to every request
   nosuchname    SNMPv1 only; noSuchName for every GET/GETNEXT (error-index 1)
   toobig        tooBig when the answer would carry more than [limit] varbinds
   alerts        [rows] alert rows (correct agent, big table)
@@ -256,6 +257,8 @@ class HostileSnmp:
         m = self.mode
         if m == "nosuchname":
             return 2, 1, []
+        if m == "generrall":
+            return 5, 0, []
         if m == "generr" and self.bad_oid:
             for i, o in enumerate(vbs):
                 nxt = self.next(o)
