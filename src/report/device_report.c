@@ -219,6 +219,34 @@ static void text_fact(FILE *out, const struct device *d, const char *label, cons
 	fputc('\n', out);
 }
 
+static void text_alerts(FILE *out, const struct device *d, const char *b, const char *o)
+{
+	json_t *alerts = device_json_alerts(d);
+	fprintf(out, "\n%sAlerts (Printer-MIB)%s: %zu%s\n", b, o, json_array_size(alerts),
+		device_get(d, "snmp.table_cut.alert") ? " read; the table has more (cut, see Notes)" : "");
+	size_t i;
+	json_t *a;
+	json_array_foreach(alerts, i, a) {
+		fprintf(out, "  - ");
+		put_clean(out, json_string_value(json_object_get(a, "severity")));
+		fputs(" ", out);
+		put_clean(out, json_string_value(json_object_get(a, "code")));
+		fputs(" \"", out);
+		put_clean(out, json_string_value(json_object_get(a, "description")));
+		fputs("\" group ", out);
+		put_clean(out, json_string_value(json_object_get(a, "group")));
+		fputs(", location ", out);
+		put_clean(out, json_string_value(json_object_get(a, "location")));
+		const char *t = json_string_value(json_object_get(a, "time"));
+		if (t) {
+			fputs(", at ", out);
+			put_clean(out, t);
+		}
+		fputc('\n', out);
+	}
+	json_decref(alerts);
+}
+
 void device_report_text(FILE *out, const struct device *d, bool colour)
 {
 	const char *b = colour ? C_BLD : "", *y = colour ? C_YEL : "", *o = colour ? C_OFF : "";
@@ -244,30 +272,7 @@ void device_report_text(FILE *out, const struct device *d, bool colour)
 		}
 	if (!any)
 		fputs("  (none: this vendor exposes no e-mail settings over SNMP, or they could not be read)\n", out);
-	json_t *alerts = device_json_alerts(d);
-	fprintf(out, "\n%sAlerts (Printer-MIB)%s: %zu%s\n", b, o, json_array_size(alerts),
-		device_get(d, "snmp.table_cut.alert") ? " read; the table has more (cut, see Notes)" : "");
-	size_t i;
-	json_t *a;
-	json_array_foreach(alerts, i, a) {
-		fprintf(out, "  - ");
-		put_clean(out, json_string_value(json_object_get(a, "severity")));
-		fputs(" ", out);
-		put_clean(out, json_string_value(json_object_get(a, "code")));
-		fputs(" \"", out);
-		put_clean(out, json_string_value(json_object_get(a, "description")));
-		fputs("\" group ", out);
-		put_clean(out, json_string_value(json_object_get(a, "group")));
-		fputs(", location ", out);
-		put_clean(out, json_string_value(json_object_get(a, "location")));
-		const char *t = json_string_value(json_object_get(a, "time"));
-		if (t) {
-			fputs(", at ", out);
-			put_clean(out, t);
-		}
-		fputc('\n', out);
-	}
-	json_decref(alerts);
+	text_alerts(out, d, b, o);
 	fprintf(out, "\n%sEvents%s: %zu\n", b, o, d->nevents);
 	for (size_t k = 0; k < d->nevents; k++) {
 		const struct device_event *e = &d->events[k];
@@ -313,6 +318,27 @@ static void md_row(FILE *out, const struct fact *f, const char *label)
 	fputs(" |\n", out);
 }
 
+static void md_alerts(FILE *out, const struct device *d)
+{
+	json_t *alerts = device_json_alerts(d);
+	fprintf(out, "\n## Alerts (Printer-MIB): %zu%s\n\n", json_array_size(alerts),
+		device_get(d, "snmp.table_cut.alert") ? " read; the table has more (cut, see Notes)" : "");
+	if (json_array_size(alerts))
+		fputs("| severity | code | description | group | location | time |\n|---|---|---|---|---|---|\n", out);
+	size_t i;
+	json_t *a;
+	static const char *const cols[] = {"severity", "code", "description", "group", "location", "time"};
+	json_array_foreach(alerts, i, a) {
+		for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
+			fputs("| ", out);
+			md_text(out, json_string_value(json_object_get(a, cols[k])));
+			fputc(' ', out);
+		}
+		fputs("|\n", out);
+	}
+	json_decref(alerts);
+}
+
 void device_report_md(FILE *out, const struct device *d)
 {
 	fputs("# Device ", out);
@@ -334,23 +360,7 @@ void device_report_md(FILE *out, const struct device *d)
 		}
 	if (!any)
 		fputs("None read over SNMP.\n", out);
-	json_t *alerts = device_json_alerts(d);
-	fprintf(out, "\n## Alerts (Printer-MIB): %zu%s\n\n", json_array_size(alerts),
-		device_get(d, "snmp.table_cut.alert") ? " read; the table has more (cut, see Notes)" : "");
-	if (json_array_size(alerts))
-		fputs("| severity | code | description | group | location | time |\n|---|---|---|---|---|---|\n", out);
-	size_t i;
-	json_t *a;
-	static const char *const cols[] = {"severity", "code", "description", "group", "location", "time"};
-	json_array_foreach(alerts, i, a) {
-		for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
-			fputs("| ", out);
-			md_text(out, json_string_value(json_object_get(a, cols[k])));
-			fputc(' ', out);
-		}
-		fputs("|\n", out);
-	}
-	json_decref(alerts);
+	md_alerts(out, d);
 	fprintf(out, "\n## Events: %zu\n\n", d->nevents);
 	for (size_t k = 0; k < d->nevents; k++) {
 		const struct device_event *e = &d->events[k];
