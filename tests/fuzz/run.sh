@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh — builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and
+# tests/fuzz/run.sh — builds the libFuzzer targets (every tests/fuzz/fuzz_*.c) with clang (ASan + UBSan) in build-fuzz/ and
 # runs each for SECONDS (default 30) from its seed corpus. A crash keeps its input in
 # build-fuzz/crashes/ and fails the run. Usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
@@ -11,9 +11,10 @@ cmake --build "$here/build-fuzz" -j"$(nproc)" >/dev/null
 mkdir -p "$here/build-fuzz/crashes"
 passed=0; failed=0
 export ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$here/tests/lsan.supp:print_suppressions=0
-for t in fuzz_smtp fuzz_explain fuzz_web; do
+for src in "$here"/tests/fuzz/fuzz_*.c; do
+  t=$(basename "$src" .c)
   work=$(mktemp -d)
-  cp "$here/tests/fuzz/corpus/$t/"* "$work/"
+  cp "$here/tests/fuzz/corpus/$t/"* "$work/" 2>/dev/null || true
   if "$here/build-fuzz/tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 \
        -artifact_prefix="$here/build-fuzz/crashes/$t-" "$work" >"$here/build-fuzz/$t.log" 2>&1; then
     echo "ok   $t ($(grep -E "^#[0-9]+.*DONE" "$here/build-fuzz/$t.log" | tail -1 | cut -c1-60))"
