@@ -61,7 +61,7 @@ void dsnmp_note_get_errors(struct dsnmp_reader *r)
 static int out_of_budget(struct dsnmp_reader *r, struct snmpw_err *err)
 {
 	r->partial = true;
-	device_note(r->d, "SNMP: time budget used up before all scalars were read; that part was not read");
+	r->budget_short = true;
 	memset(err, 0, sizeof(*err));
 	err->status = SNMPW_TIMEOUT;
 	snprintf(err->msg, sizeof(err->msg), "time budget used up");
@@ -80,11 +80,13 @@ static int get_list(struct dsnmp_reader *r, struct snmpw_oid *oids, size_t n, st
 		if (err->status != SNMPW_TOOBIG && err->status != SNMPW_PDU_ERROR)
 			return -1;
 		r->answered = true;
-		if (++r->err_answers > DSNMP_MAX_ERR_ANSWERS) {
+		size_t bad = err->errindex >= 1 && (size_t)err->errindex <= n ? (size_t)err->errindex : 0;
+		/* noSuchName naming an object is SNMPv1's "not there": it shortens the list, so it is
+		 * bounded by n; anything else counts against the read's error allowance */
+		if (!(bad && err->errstat == 2) && ++r->err_answers > DSNMP_MAX_ERR_ANSWERS) {
 			tally_add(r, err, oids, n); /* stop asking a broken agent */
 			return 0;
 		}
-		size_t bad = err->errindex >= 1 && (size_t)err->errindex <= n ? (size_t)err->errindex : 0;
 		if (n > 1 && depth < MAX_DEPTH && (err->status == SNMPW_TOOBIG || !bad)) {
 			if (err->status == SNMPW_TOOBIG)
 				dsnmp_note_toobig(r, "GET", n);

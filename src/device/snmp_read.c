@@ -35,6 +35,7 @@ bool dsnmp_budget_next(struct dsnmp_reader *r)
 		return false;
 	int retries = r->retries;
 	long per = left / (retries + 1);
+	r->budget_short = per < r->per_cap;
 	if (per > r->per_cap)
 		per = r->per_cap;
 	snmpw_set_timeout(r->s, per, retries);
@@ -165,6 +166,10 @@ static int first_contact(struct dsnmp_reader *r, const struct ident_vendors *vs,
 			explain_silence(r, &r->first_err);
 			return -1;
 		}
+	} else if (rc < 0 && err.status == SNMPW_TIMEOUT && r->budget_short) {
+		r->partial = true;
+		device_note(r->d, "SNMP: time budget used up before all scalars were read (raise --timeout); the rest was "
+				  "not read");
 	} else if (rc < 0) {
 		r->partial = true;
 		device_note(r->d, "SNMP: the agent stopped answering after its first answers (%s); the rest was not read",

@@ -34,6 +34,7 @@ struct dsnmp_reader {
 	bool partial;              /* something the device has was not read */
 	bool answered;             /* the agent answered at least once (values or an error-status) */
 	long per_cap;              /* longest per-try timeout */
+	bool budget_short;         /* the last request's timeout was cut to fit the budget */
 	int retries;
 	int err_answers;           /* error-status answers so far */
 	bool toobig_noted;
@@ -42,8 +43,8 @@ struct dsnmp_reader {
 };
 
 long dsnmp_left_ms(const struct dsnmp_reader *r);
-/* Fits the next request's timeout x (retries + 1) into what is left of the budget. Returns
- * false when too little is left to try. */
+/* Fits the next request's timeout x (retries + 1) into what is left of the budget (noting in
+ * budget_short when that made it shorter than usual). Returns false when too little is left. */
 bool dsnmp_budget_next(struct dsnmp_reader *r);
 /* Says once per read that the agent answered tooBig and mfpdoctor asks for less. */
 void dsnmp_note_toobig(struct dsnmp_reader *r, const char *op, size_t asked);

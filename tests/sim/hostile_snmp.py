@@ -21,11 +21,13 @@ Modes (keyword options in brackets):
   bulkempty     GETBULK answers with no varbinds; GETNEXT is correct
   walkgenerr    genErr (right index) for GETBULK/GETNEXT below [oid]; GET is correct
   silent        reads requests, never answers
+[delay=S]: every GETNEXT/GETBULK answer is sent S seconds late (a slow agent).
 Only community [community] (default "public") is answered; others are dropped, like a real agent.
 Command line: hostile_snmp.py MODE (prints the port, serves until Ctrl-C)."""
 import socket
 import sys
 import threading
+import time
 
 # ---------- BER ----------
 
@@ -166,13 +168,14 @@ def long_index_rows():
 
 class HostileSnmp:
     def __init__(self, mode="normal", community="public", version=None, oid=None, index0=False, limit=10,
-                 rows=0):
+                 rows=0, delay=0.0):
         self.mode = mode
         self.community = community.encode()
         self.version = version  # None: answer what is asked; 0: SNMPv1 only
         self.bad_oid = O(oid) if oid else None
         self.index0 = index0
         self.limit = limit
+        self.delay = delay
         mib = base_mib()
         if mode == "alerts":
             mib = [x for x in mib if not x[0][:len(O(ALERT))] == O(ALERT)]
@@ -245,6 +248,8 @@ class HostileSnmp:
         self.requests.append((tag, len(vbs)))
         if self.mode == "silent":
             return None
+        if self.delay and tag != 0xA0:
+            time.sleep(self.delay)
         status, index, answer = self.answer(tag, version, vbs, a, b)
         if status:
             answer = [(o, ("null",)) for o in vbs]  # an error response echoes the request
