@@ -60,7 +60,7 @@ static void explain_silence(struct dsnmp_reader *r, const struct snmpw_err *err)
 			    err->hint[0] ? err->hint : "check the user, security level, protocols and pass phrases");
 		return;
 	}
-	if (err->status == SNMPW_SESSION) {
+	if (err->status == SNMPW_SESSION || err->status == SNMPW_BADREPLY) {
 		device_note(r->d, "SNMP: %s", err->msg);
 		return;
 	}

@@ -267,9 +267,17 @@ static void fill_pdu_error(struct snmpw_err *err, const netsnmp_pdu *resp, const
 		 err->op, snmpw_errstat_name(resp->errstat), resp->errstat, resp->errindex, n);
 }
 
-/* No response: a timeout, a USM failure or a local error. */
-static void fill_no_response(struct snmpw *s, int st, struct snmpw_err *err)
+/* No response: a timeout, a USM failure or a local error. parse_errs: net-snmp's count of
+ * undecodable messages received while waiting (an answer it dropped is not silence). */
+static void fill_no_response(struct snmpw *s, int st, unsigned parse_errs, struct snmpw_err *err)
 {
+	if (st == STAT_TIMEOUT && parse_errs) {
+		err->status = SNMPW_BADREPLY;
+		snprintf(err->msg, sizeof(err->msg), "%s: the agent answered, but net-snmp could not decode the answer (%u "
+			 "malformed message%s, e.g. an OID longer than SNMP's 128 sub-identifiers)", err->op, parse_errs,
+			 parse_errs == 1 ? "" : "s");
+		return;
+	}
 	if (st == STAT_TIMEOUT) {
 		err->status = SNMPW_TIMEOUT;
 		err->liberr = SNMPERR_TIMEOUT;
@@ -306,10 +314,12 @@ static int request(struct snmpw *s, int cmd, const struct snmpw_oid *oids, size_
 	}
 	netsnmp_pdu *resp = NULL;
 	s->requests++;
+	unsigned parse0 = snmp_get_statistic(STAT_SNMPINASNPARSEERRS);
 	int st = snmp_sess_synch_response(s->sessp, pdu, &resp);
 	int rc = -1;
 	if (st != STAT_SUCCESS || !resp)
-		fill_no_response(s, st == STAT_TIMEOUT ? st : STAT_ERROR, err);
+		fill_no_response(s, st == STAT_TIMEOUT ? st : STAT_ERROR, snmp_get_statistic(STAT_SNMPINASNPARSEERRS) - parse0,
+				 err);
 	else if (resp->errstat != SNMP_ERR_NOERROR)
 		fill_pdu_error(err, resp, oids, n);
 	else {

@@ -34,6 +34,7 @@ enum snmpw_status {
 	SNMPW_TIMEOUT,     /* no answer within timeout x (retries + 1) */
 	SNMPW_TOOBIG,      /* agent answered tooBig */
 	SNMPW_PDU_ERROR,   /* agent answered with another error-status (errstat, errindex) */
+	SNMPW_BADREPLY,    /* an answer came that net-snmp could not decode (dropped) */
 	SNMPW_AUTH,        /* SNMPv3 USM failure: unknown user, wrong keys, time window, engine */
 	SNMPW_SESSION,     /* local failure: bad address, unknown host, encoding */
 };

@@ -209,6 +209,8 @@ static int walk_round(struct walk *w)
 		on_pdu_error(w, &err, map, na);
 	else if (rc < 0 && err.status == SNMPW_TIMEOUT && r->budget_short)
 		stop_walk(w, xstrdup("the time budget ran out (raise --timeout)"));
+	else if (rc < 0 && err.status == SNMPW_BADREPLY)
+		stop_walk(w, xstrdup(err.msg));
 	else if (rc < 0)
 		stop_walk(w, xasprintf("the agent stopped answering (%s)", err.msg));
 	else if (!resp.n && !w->getnext)

@@ -15,6 +15,7 @@ Modes (keyword options in brackets):
   toobig        tooBig when the answer would carry more than [limit] varbinds
   alerts        [rows] alert rows (correct agent, big table)
   longindex     two alert rows whose indexes are 200+ characters and share the first 150
+  overlong      two alert rows whose OIDs have 213 sub-identifiers (SNMP allows 128)
   bulkdup       GETBULK repeats every varbind twice; GETNEXT is correct
   bulkback      GETBULK returns OIDs not greater than the request; GETNEXT is correct
   loop          GETBULK and GETNEXT both return the OID they were asked for
@@ -156,9 +157,10 @@ def base_mib():
     return m
 
 
-def long_index_rows():
-    """Two rows whose indexes are > 200 characters as dotted text and equal for 150+ of them."""
-    common = [1] + [123456789] * 20  # "1.123456789...." = 201 characters
+def long_index_rows(overlong=False):
+    """Two rows whose indexes are > 200 characters as dotted text and equal for 150+ of them
+    (overlong: 202 arcs, beyond SNMP's 128 sub-identifiers)."""
+    common = [1] + [5] * 200 if overlong else [1] + [123456789] * 20  # "1.123456789...." = 201 characters
     rows = []
     for last, text in ((1, "first long-index alert"), (2, "second long-index alert")):
         ix = ".".join(str(a) for a in common + [last])
@@ -181,8 +183,8 @@ class HostileSnmp:
             mib = [x for x in mib if not x[0][:len(O(ALERT))] == O(ALERT)]
             for i in range(1, rows + 1):
                 mib += alert_row("1.%d" % i, 4, 1104, "alert number %d" % i, i)
-        if mode == "longindex":
-            mib = [x for x in mib if not x[0][:len(O(ALERT))] == O(ALERT)] + long_index_rows()
+        if mode in ("longindex", "overlong"):
+            mib = [x for x in mib if not x[0][:len(O(ALERT))] == O(ALERT)] + long_index_rows(mode == "overlong")
         self.mib = sorted(mib)
         self.keys = [k for k, _ in self.mib]
         self.requests = []  # (pdu tag, number of varbinds)
