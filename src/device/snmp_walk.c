@@ -128,7 +128,7 @@ static void distribute(struct walk *w, const struct snmpw_vbs *resp, const size_
 /* The agent answered tooBig: fewer rows per column, then fewer columns, then give the column up. */
 static void on_toobig(struct walk *w, const struct snmpw_err *err, const size_t *map, size_t na, int maxrep)
 {
-	dsnmp_note_toobig(w->r, err->op, na * (size_t)maxrep);
+	dsnmp_note_toobig(w->r, err->op, w->getnext ? na : na * (size_t)maxrep);
 	if (!w->getnext && maxrep > 1) {
 		w->round_vbs = (int)na * maxrep / 2;
 		return;
