@@ -1,7 +1,8 @@
 /* cli/cmd_device.c — `mfpdoctor device HOST`: read a printer over SNMP (identity, state, alerts,
  * vendor e-mail settings) within one time budget, fall back to HTTP identification when SNMP
- * gives nothing, render, and map the outcome to the exit code (0 read, 1 partial, 3 nothing,
- * 64 usage). Policy lives here; reading in device/, rendering in report/. Licence: see LICENSE. */
+ * gives nothing, render, and map the outcome to the exit code (0 read, 1 partial: a table cut
+ * or an object not read, 3 nothing, 64 usage). Policy lives here; reading in device/,
+ * rendering in report/. Licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,10 @@ const struct cli_cmd cmd_device = {
 		"maker from the web server's front page instead (unless --no-http).\n"
 		"Community: MFPDOCTOR_SNMP_COMMUNITY, --community-file, else the factory default 'public'.\n"
 		"SNMPv3 pass phrases: MFPDOCTOR_SNMP_AUTH_PASS / MFPDOCTOR_SNMP_PRIV_PASS or the -file options.\n"
-		"Exit: 0 read, 1 partly read (or only identified over HTTP), 3 nothing could be read, 64 usage.",
+		"Error answers are reported as such (genErr/noSuchName/tooBig for OID X); a table cut at a limit\n"
+		"(500 rows, 100 requests) or by the budget says so in one note.\n"
+		"Exit: 0 read, 1 partly read (a table cut, an object the agent failed on, the budget; or only\n"
+		"identified over HTTP), 3 nothing could be read (silence, or error answers only), 64 usage.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,

@@ -130,6 +130,26 @@ static void model_texts(const struct device *d, struct strlist *out)
 	}
 }
 
+/* No profile matched: a maker known by enterprise number or sysDescr, else "not recognised". */
+static void no_profile(struct device *d, unsigned long ent, const char *oid, const char *descr)
+{
+	for (size_t i = 0; i < snmp_std_nmakers; i++) {
+		const struct std_maker *m = &snmp_std_makers[i];
+		bool by_ent = ent && m->enterprise == ent;
+		if (by_ent || (m->sysdescr && ident_ere_match(m->sysdescr, descr))) {
+			device_set(d, "identity.vendor", m->name, FACT_SNMP,
+				   by_ent ? "sysObjectID 1.3.6.1.2.1.1.2.0 (enterprise number)" : "sysDescr 1.3.6.1.2.1.1.1.0");
+			device_note(d, "%s has no vendor profile in devices/: no vendor codes, settings or checklist for it",
+				    m->name);
+			return;
+		}
+	}
+	if (descr)
+		device_note(d, "vendor not recognised (enterprise %lu, sysDescr '%.80s')", ent, descr);
+	else if (oid)
+		device_note(d, "vendor not recognised (enterprise %lu, no sysDescr read)", ent);
+}
+
 const struct ident_vendor *ident_snmp(struct device *d, const struct ident_vendors *vs)
 {
 	const char *oid = device_value(d, "identity.sysobjectid");
@@ -176,19 +196,7 @@ const struct ident_vendor *ident_snmp(struct device *d, const struct ident_vendo
 		device_set(d, "identity.vendor_id", chosen->id, FACT_SNMP, where);
 		return chosen;
 	}
-	for (size_t i = 0; i < snmp_std_nmakers; i++) {
-		const struct std_maker *m = &snmp_std_makers[i];
-		bool by_ent = ent && m->enterprise == ent;
-		if (by_ent || (m->sysdescr && ident_ere_match(m->sysdescr, descr))) {
-			device_set(d, "identity.vendor", m->name, FACT_SNMP,
-				   by_ent ? "sysObjectID 1.3.6.1.2.1.1.2.0 (enterprise number)" : "sysDescr 1.3.6.1.2.1.1.1.0");
-			device_note(d, "%s has no vendor profile in devices/: no vendor codes, settings or checklist for it",
-				    m->name);
-			return NULL;
-		}
-	}
-	if (oid || descr)
-		device_note(d, "vendor not recognised (enterprise %lu, sysDescr '%.80s')", ent, descr ? descr : "");
+	no_profile(d, ent, oid, descr);
 	return NULL;
 }
 

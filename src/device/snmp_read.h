@@ -1,9 +1,10 @@
 /* device/snmp_read.h — reading a printer over SNMP in as few round trips as possible: one GET
- * with every scalar (split only on tooBig), then GETBULK walks of all table columns in parallel
- * (GETNEXT for SNMPv1), inside one time budget. Silence is explained (agent not running, wrong
- * community or firewall, SNMPv3 credentials). Uses snmp_sess.h for transport and
- * decode_device.h to turn the values into facts. Read-only: never sends SET.
- * Licence: see LICENSE. */
+ * with every scalar (split on tooBig), then GETBULK walks of all table columns in parallel
+ * (GETNEXT for SNMPv1 or when GETBULK misbehaves), inside one time budget. Silence is explained
+ * (agent not running, wrong community or firewall, SNMPv3 credentials); error answers are
+ * reported as what they are (genErr for OID X, tooBig, noSuchName); a table not read to its end
+ * says so. Uses snmp_sess.h for transport and decode_device.h to turn the values into facts.
+ * Read-only: never sends SET. Licence: see LICENSE. */
 #ifndef MFP_DEVICE_SNMP_READ_H
 #define MFP_DEVICE_SNMP_READ_H
 #include <stdbool.h>
@@ -23,7 +24,9 @@ struct dsnmp_request {
 enum dsnmp_result { DSNMP_OK = 0, DSNMP_PARTIAL = 1, DSNMP_NONE = 3 };
 
 /* Reads the device into d (facts, events, notes, d->snmp_requests). vs: vendor profiles.
- * Writes what could not be read, and why, as notes. Returns the outcome. */
+ * Writes what could not be read, and why, as notes. Returns the outcome: DSNMP_NONE when no
+ * value was read (silence, or error answers only), DSNMP_PARTIAL when something the device has
+ * was not read (a table cut, an object the agent failed on, the budget), else DSNMP_OK. */
 enum dsnmp_result dsnmp_read(const struct dsnmp_request *rq, const struct ident_vendors *vs, struct device *d);
 
 /* Attaches the knowledge base's meaning (kb_vendor_lookup) to every event with a vendor code,

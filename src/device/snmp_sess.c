@@ -2,16 +2,9 @@
  * net-snmp headers for requests. Licence: see LICENSE. */
 #include "device/snmp_sess.h"
 
-#include <errno.h>
-#include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -23,141 +16,6 @@ struct snmpw {
 	int version;
 	int requests;
 };
-
-static const char *const type_names[] = {
-	"INTEGER", "OCTET STRING", "OBJECT IDENTIFIER", "IpAddress", "Counter32", "Gauge32",
-	"TimeTicks", "Counter64", "NULL", "noSuchObject", "noSuchInstance", "endOfMibView", "other",
-};
-
-const char *snmpw_type_name(enum snmpw_type t)
-{
-	return (unsigned)t < ARRAY_SIZE(type_names) ? type_names[t] : "?";
-}
-
-struct snmpw_vb *snmpw_vbs_add(struct snmpw_vbs *l, const struct snmpw_oid *name, enum snmpw_type t,
-			       long long i, const void *bytes, size_t len)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	struct snmpw_vb *vb = &l->v[l->n++];
-	memset(vb, 0, sizeof(*vb));
-	vb->name = *name;
-	vb->type = t;
-	vb->i = i;
-	if (bytes || t == SNMPW_STR || t == SNMPW_IPADDR || t == SNMPW_OIDVAL) {
-		vb->bytes = xmalloc(len + 1);
-		if (len)
-			memcpy(vb->bytes, bytes, len);
-		vb->bytes[len] = 0;
-		vb->len = len;
-	}
-	return vb;
-}
-
-void snmpw_vbs_free(struct snmpw_vbs *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i].bytes);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-int snmpw_oid_parse(const char *s, struct snmpw_oid *out)
-{
-	out->n = 0;
-	if (!s || !*s)
-		return -1;
-	if (*s == '.')
-		s++;
-	while (*s) {
-		if (*s < '0' || *s > '9' || out->n >= SNMPW_OID_MAX)
-			return -1;
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(s, &end, 10);
-		if (errno || end == s || v > 0xffffffffUL)
-			return -1;
-		out->a[out->n++] = v;
-		s = end;
-		if (*s == '.') {
-			s++;
-			if (!*s)
-				return -1;
-		} else if (*s)
-			return -1;
-	}
-	return out->n >= 2 ? 0 : -1;
-}
-
-void snmpw_oid_str(const struct snmpw_oid *o, char *buf, size_t sz)
-{
-	size_t off = 0;
-	if (!sz)
-		return;
-	buf[0] = 0;
-	for (size_t i = 0; i < o->n && off < sz; i++) {
-		int w = snprintf(buf + off, sz - off, i ? ".%lu" : "%lu", o->a[i]);
-		if (w < 0)
-			break;
-		off += (size_t)w;
-	}
-}
-
-int snmpw_oid_cmp(const struct snmpw_oid *a, const struct snmpw_oid *b)
-{
-	size_t n = a->n < b->n ? a->n : b->n;
-	for (size_t i = 0; i < n; i++)
-		if (a->a[i] != b->a[i])
-			return a->a[i] < b->a[i] ? -1 : 1;
-	return a->n == b->n ? 0 : (a->n < b->n ? -1 : 1);
-}
-
-bool snmpw_oid_under(const struct snmpw_oid *o, const struct snmpw_oid *root)
-{
-	if (o->n <= root->n)
-		return false;
-	for (size_t i = 0; i < root->n; i++)
-		if (o->a[i] != root->a[i])
-			return false;
-	return true;
-}
-
-int snmpw_split_peer(const char *peer, char *host, size_t hostsz, int *port)
-{
-	*port = 161;
-	if (!peer || !*peer || strlen(peer) >= hostsz)
-		return -1;
-	const char *colon = strchr(peer, ':');
-	if (peer[0] == '[') {
-		const char *rb = strchr(peer, ']');
-		if (!rb || (size_t)(rb - peer - 1) >= hostsz)
-			return -1;
-		memcpy(host, peer + 1, (size_t)(rb - peer - 1));
-		host[rb - peer - 1] = 0;
-		colon = rb[1] == ':' ? rb + 1 : NULL;
-		if (rb[1] && !colon)
-			return -1;
-	} else if (colon && strchr(colon + 1, ':')) {
-		snprintf(host, hostsz, "%s", peer); /* bare IPv6 */
-		colon = NULL;
-	} else {
-		size_t n = colon ? (size_t)(colon - peer) : strlen(peer);
-		memcpy(host, peer, n);
-		host[n] = 0;
-	}
-	if (!*host)
-		return -1;
-	if (colon) {
-		char *end;
-		long p = strtol(colon + 1, &end, 10);
-		if (*end || end == colon + 1 || p < 1 || p > 65535)
-			return -1;
-		*port = (int)p;
-	}
-	return 0;
-}
 
 /* net-snmp once per process: no config files, no MIB loading, no persistent state, no logging
  * to stderr (errors come back through our structs). */
@@ -397,10 +255,52 @@ static void copy_vb(struct snmpw_vbs *out, const netsnmp_variable_list *v)
 	}
 }
 
+/* The agent answered with an error-status: keep its words (status, index, the OID named). */
+static void fill_pdu_error(struct snmpw_err *err, const netsnmp_pdu *resp, const struct snmpw_oid *oids, size_t n)
+{
+	err->status = resp->errstat == SNMP_ERR_TOOBIG ? SNMPW_TOOBIG : SNMPW_PDU_ERROR;
+	err->errstat = resp->errstat;
+	err->errindex = resp->errindex;
+	if (resp->errindex >= 1 && (size_t)resp->errindex <= n)
+		snmpw_oid_str(&oids[resp->errindex - 1], err->oid, sizeof(err->oid));
+	snprintf(err->msg, sizeof(err->msg), "%s: the agent answered %s (error-status %ld, error-index %ld of %zu)",
+		 err->op, snmpw_errstat_name(resp->errstat), resp->errstat, resp->errindex, n);
+}
+
+/* No response: a timeout, a USM failure or a local error. parse_errs: net-snmp's count of
+ * undecodable messages received while waiting (an answer it dropped is not silence). */
+static void fill_no_response(struct snmpw *s, int st, unsigned parse_errs, struct snmpw_err *err)
+{
+	if (st == STAT_TIMEOUT && parse_errs) {
+		err->status = SNMPW_BADREPLY;
+		snprintf(err->msg, sizeof(err->msg), "%s: the agent answered, but net-snmp could not decode the answer (%u "
+			 "malformed message%s, e.g. an OID longer than SNMP's 128 sub-identifiers)", err->op, parse_errs,
+			 parse_errs == 1 ? "" : "s");
+		return;
+	}
+	if (st == STAT_TIMEOUT) {
+		err->status = SNMPW_TIMEOUT;
+		err->liberr = SNMPERR_TIMEOUT;
+		snprintf(err->msg, sizeof(err->msg), "%s: no answer (timeout)", err->op);
+		return;
+	}
+	int liberr = 0, syserr = 0;
+	char *es = NULL;
+	snmp_sess_error(s->sessp, &liberr, &syserr, &es);
+	if (!liberr && es)
+		liberr = liberr_from_text(es, s->version);
+	fill_liberr(err, liberr, err->op);
+	if (es && *es)
+		snprintf(err->msg, sizeof(err->msg), "%s: %s (net-snmp error %d)", err->op, es, liberr);
+	free(es);
+}
+
 static int request(struct snmpw *s, int cmd, const struct snmpw_oid *oids, size_t n, int nonrep, int maxrep,
 		   struct snmpw_vbs *out, struct snmpw_err *err)
 {
 	memset(err, 0, sizeof(*err));
+	err->op = cmd == SNMP_MSG_GET ? "GET" : cmd == SNMP_MSG_GETNEXT ? "GETNEXT" : "GETBULK";
+	err->nreq = n;
 	netsnmp_pdu *pdu = snmp_pdu_create(cmd);
 	if (cmd == SNMP_MSG_GETBULK) {
 		pdu->non_repeaters = nonrep;
@@ -414,43 +314,22 @@ static int request(struct snmpw *s, int cmd, const struct snmpw_oid *oids, size_
 	}
 	netsnmp_pdu *resp = NULL;
 	s->requests++;
+	unsigned parse0 = snmp_get_statistic(STAT_SNMPINASNPARSEERRS);
 	int st = snmp_sess_synch_response(s->sessp, pdu, &resp);
-	const char *what = cmd == SNMP_MSG_GET ? "GET" : cmd == SNMP_MSG_GETNEXT ? "GETNEXT" : "GETBULK";
-	if (st == STAT_TIMEOUT) {
-		err->status = SNMPW_TIMEOUT;
-		err->liberr = SNMPERR_TIMEOUT;
-		snprintf(err->msg, sizeof(err->msg), "%s: no answer (timeout)", what);
-		if (resp)
-			snmp_free_pdu(resp);
-		return -1;
+	int rc = -1;
+	if (st != STAT_SUCCESS || !resp)
+		fill_no_response(s, st == STAT_TIMEOUT ? st : STAT_ERROR, snmp_get_statistic(STAT_SNMPINASNPARSEERRS) - parse0,
+				 err);
+	else if (resp->errstat != SNMP_ERR_NOERROR)
+		fill_pdu_error(err, resp, oids, n);
+	else {
+		for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable)
+			copy_vb(out, v);
+		rc = 0;
 	}
-	if (st != STAT_SUCCESS || !resp) {
-		int liberr = 0, syserr = 0;
-		char *es = NULL;
-		snmp_sess_error(s->sessp, &liberr, &syserr, &es);
-		if (!liberr && es)
-			liberr = liberr_from_text(es, s->version);
-		fill_liberr(err, liberr, what);
-		if (es && *es)
-			snprintf(err->msg, sizeof(err->msg), "%s: %s (net-snmp error %d)", what, es, liberr);
-		free(es);
-		if (resp)
-			snmp_free_pdu(resp);
-		return -1;
-	}
-	if (resp->errstat != SNMP_ERR_NOERROR) {
-		err->status = resp->errstat == SNMP_ERR_TOOBIG ? SNMPW_TOOBIG : SNMPW_PDU_ERROR;
-		err->errstat = resp->errstat;
-		err->errindex = resp->errindex;
-		snprintf(err->msg, sizeof(err->msg), "%s: agent answered %s (error-status %ld, index %ld)", what,
-			 snmp_errstring((int)resp->errstat), resp->errstat, resp->errindex);
+	if (resp)
 		snmp_free_pdu(resp);
-		return -1;
-	}
-	for (netsnmp_variable_list *v = resp->variables; v; v = v->next_variable)
-		copy_vb(out, v);
-	snmp_free_pdu(resp);
-	return 0;
+	return rc;
 }
 
 int snmpw_get(struct snmpw *s, const struct snmpw_oid *oids, size_t n, struct snmpw_vbs *out, struct snmpw_err *err)
@@ -495,93 +374,4 @@ void snmpw_close(struct snmpw *s)
 		return;
 	snmp_sess_close(s->sessp);
 	free(s);
-}
-
-/* A fixed SNMPv3 discovery message: msgID/requestID set per call, empty user, noAuthNoPriv,
- * reportable, empty scoped GetRequest (RFC 3414 section 4). */
-static size_t discovery_msg(unsigned char *m, unsigned id)
-{
-	static const unsigned char tmpl[] = {
-		0x30, 0x3a, 0x02, 0x01, 0x03,
-		0x30, 0x0f, 0x02, 0x02, 0x00, 0x00, 0x02, 0x03, 0x00, 0xff, 0xe3, 0x04, 0x01, 0x04, 0x02, 0x01, 0x03,
-		0x04, 0x10, 0x30, 0x0e, 0x04, 0x00, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00,
-		0x04, 0x00,
-		0x30, 0x12, 0x04, 0x00, 0x04, 0x00, 0xa0, 0x0c, 0x02, 0x02, 0x00, 0x00, 0x02, 0x01, 0x00, 0x02,
-		0x01, 0x00, 0x30, 0x00,
-	};
-	memcpy(m, tmpl, sizeof(tmpl));
-	m[9] = (unsigned char)((id >> 8) & 0x7f);
-	m[10] = (unsigned char)(id & 0xff);
-	m[50] = m[9];
-	m[51] = m[10];
-	return sizeof(tmpl);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-int snmpw_probe_alive(const char *peer, long timeout_ms, char *msg, size_t msgsz)
-{
-	char host[300], portstr[16];
-	int port;
-	if (snmpw_split_peer(peer, host, sizeof(host), &port) < 0) {
-		snprintf(msg, msgsz, "'%.80s' is not HOST[:PORT]", peer ? peer : "");
-		return -2;
-	}
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM}, *ai = NULL;
-	int g = getaddrinfo(host, portstr, &hints, &ai);
-	if (g) {
-		snprintf(msg, msgsz, "cannot resolve %.80s: %s", host, gai_strerror(g));
-		return -2;
-	}
-	int fd = socket(ai->ai_family, SOCK_DGRAM, 0);
-	if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-		snprintf(msg, msgsz, "local socket error: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		freeaddrinfo(ai);
-		return -2;
-	}
-	freeaddrinfo(ai);
-	unsigned char m[64], in[1500];
-	size_t len = discovery_msg(m, (unsigned)(now_ms() & 0x7fff));
-	int rc = 0;
-	long deadline = now_ms() + timeout_ms;
-	/* Send twice (start and middle) in case the first datagram is lost. */
-	for (int attempt = 0; attempt < 2 && rc == 0; attempt++) {
-		if (send(fd, m, len, 0) < 0) {
-			rc = errno == ECONNREFUSED ? -1 : -2;
-			snprintf(msg, msgsz, "%s", rc == -1 ? "ICMP port unreachable (connection refused)" : strerror(errno));
-			break;
-		}
-		long until = attempt == 0 ? now_ms() + timeout_ms / 2 : deadline;
-		for (;;) {
-			long left = until - now_ms();
-			if (left <= 0)
-				break;
-			struct pollfd p = {.fd = fd, .events = POLLIN};
-			int pr = poll(&p, 1, (int)left);
-			if (pr <= 0)
-				break;
-			ssize_t r = recv(fd, in, sizeof(in), 0);
-			if (r < 0 && errno == ECONNREFUSED) {
-				rc = -1;
-				snprintf(msg, msgsz, "ICMP port unreachable (connection refused)");
-			} else if (r > 0) {
-				rc = 1;
-				snprintf(msg, msgsz, "an SNMPv3 discovery message got a %zd-byte answer", r);
-			} else
-				continue;
-			break;
-		}
-	}
-	if (rc == 0)
-		snprintf(msg, msgsz, "no answer to an SNMPv3 discovery message either");
-	close(fd);
-	return rc;
 }

@@ -35,6 +35,14 @@ const struct std_column snmp_std_columns[COL_STD_LAST] = {
 	{COL_CONSOLE_TEXT, "1.3.6.1.2.1.43.16.5.1.2", "prtConsoleDisplayBufferText"},
 };
 
+const struct std_table snmp_std_tables[] = {
+	{"1.3.6.1.2.1.25.3.2.1", "hrDevice"},
+	{"1.3.6.1.2.1.25.3.5.1", "hrPrinter"},
+	{"1.3.6.1.2.1.43.18.1.1", "alert"},
+	{"1.3.6.1.2.1.43.16.5.1", "console"},
+};
+const size_t snmp_std_ntables = ARRAY_SIZE(snmp_std_tables);
+
 const struct decode_enum snmp_enum_hr_device_status[] = {
 	{1, "unknown"}, {2, "running"}, {3, "warning"}, {4, "testing"}, {5, "down"},
 };

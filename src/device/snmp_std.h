@@ -34,6 +34,15 @@ struct std_column {
 };
 extern const struct std_column snmp_std_columns[COL_STD_LAST];
 
+/* The tables those columns belong to (entry OID = column OID minus its last arc), named for
+ * notes: "alert table cut after 500 rows". */
+struct std_table {
+	const char *entry;
+	const char *name;
+};
+extern const struct std_table snmp_std_tables[];
+extern const size_t snmp_std_ntables;
+
 #define STD_OID_HR_DEVICE_PRINTER "1.3.6.1.2.1.25.3.1.5"
 
 extern const struct decode_enum snmp_enum_hr_device_status[];

@@ -73,46 +73,44 @@ json_t *device_json_smtp(const struct device *d)
 	return o;
 }
 
-/* Splits "alert.<ix>.<field>": writes ix; returns the field or NULL. */
-static const char *alert_key(const char *key, char *ix, size_t ixsz)
+/* Splits "alert.<ix>.<field>" (the index may be long and hold dots; the field is after the
+ * last dot): returns the field and sets *ixlen, or NULL for other keys. */
+static const char *alert_key(const char *key, size_t *ixlen)
 {
 	if (strncmp(key, "alert.", 6) != 0)
 		return NULL;
 	const char *last = strrchr(key, '.');
 	if (last <= key + 6)
 		return NULL;
-	size_t n = (size_t)(last - (key + 6));
-	if (n >= ixsz)
-		return NULL;
-	memcpy(ix, key + 6, n);
-	ix[n] = 0;
+	*ixlen = (size_t)(last - (key + 6));
 	return last + 1;
 }
 
+/* One object per alert index, in the order the facts were set; linear in the facts. */
 json_t *device_json_alerts(const struct device *d)
 {
-	json_t *a = json_array();
-	struct strlist seen = {0};
-	char ix[128], ix2[128];
+	json_t *a = json_array(), *byix = json_object();
 	for (size_t i = 0; i < d->nfacts; i++) {
-		if (!alert_key(d->facts[i].key, ix, sizeof(ix)) || strlist_has(&seen, ix))
+		size_t n;
+		const char *field = alert_key(d->facts[i].key, &n);
+		if (!field)
 			continue;
-		strlist_add(&seen, ix);
-		json_t *o = json_object();
-		json_object_set_new(o, "index", json_string(ix));
-		for (size_t k = 0; k < ARRAY_SIZE(alert_fields); k++)
-			json_object_set_new(o, alert_fields[k], json_null());
-		for (size_t j = i; j < d->nfacts; j++) {
-			const char *field = alert_key(d->facts[j].key, ix2, sizeof(ix2));
-			if (field && strcmp(ix, ix2) == 0) {
-				json_object_set_new(o, field, json_text(d->facts[j].value));
-				if (strcmp(field, "severity") == 0)
-					json_object_set_new(o, "where", json_text(d->facts[j].where));
-			}
+		char *ix = xstrndup(d->facts[i].key + 6, n);
+		json_t *o = json_object_get(byix, ix);
+		if (!o) {
+			o = json_object();
+			json_object_set_new(o, "index", json_string(ix));
+			for (size_t k = 0; k < ARRAY_SIZE(alert_fields); k++)
+				json_object_set_new(o, alert_fields[k], json_null());
+			json_object_set(byix, ix, o);
+			json_array_append_new(a, o);
 		}
-		json_array_append_new(a, o);
+		json_object_set_new(o, field, json_text(d->facts[i].value));
+		if (strcmp(field, "severity") == 0)
+			json_object_set_new(o, "where", json_text(d->facts[i].where));
+		free(ix);
 	}
-	strlist_free(&seen);
+	json_decref(byix);
 	return a;
 }
 
@@ -143,6 +141,20 @@ static json_t *notes_json(const struct device *d)
 	return a;
 }
 
+/* Tables not read to their end: [{"table", "rows_read", "column"}] from snmp.table_cut.* facts. */
+static json_t *tables_cut_json(const struct device *d)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < d->nfacts; i++) {
+		const struct fact *f = &d->facts[i];
+		if (strncmp(f->key, "snmp.table_cut.", 15) == 0)
+			json_array_append_new(a, json_pack("{s:o, s:I, s:o}", "table", json_text(f->key + 15), "rows_read",
+							   (json_int_t)strtoll(f->value, NULL, 10), "column",
+							   json_text(f->where)));
+	}
+	return a;
+}
+
 json_t *device_report_json(const struct device *d)
 {
 	json_t *o = json_object();
@@ -153,6 +165,7 @@ json_t *device_report_json(const struct device *d)
 	json_object_set_new(o, "smtp", device_json_smtp(d));
 	json_object_set_new(o, "events", device_json_events(d));
 	json_object_set_new(o, "notes", notes_json(d));
+	json_object_set_new(o, "tables_cut", tables_cut_json(d));
 	json_t *conf = json_array();
 	for (size_t i = 0; i < d->nconflicts; i++) {
 		const struct device_conflict *c = &d->conflicts[i];
@@ -206,6 +219,34 @@ static void text_fact(FILE *out, const struct device *d, const char *label, cons
 	fputc('\n', out);
 }
 
+static void text_alerts(FILE *out, const struct device *d, const char *b, const char *o)
+{
+	json_t *alerts = device_json_alerts(d);
+	fprintf(out, "\n%sAlerts (Printer-MIB)%s: %zu%s\n", b, o, json_array_size(alerts),
+		device_get(d, "snmp.table_cut.alert") ? " read; the table has more (cut, see Notes)" : "");
+	size_t i;
+	json_t *a;
+	json_array_foreach(alerts, i, a) {
+		fprintf(out, "  - ");
+		put_clean(out, json_string_value(json_object_get(a, "severity")));
+		fputs(" ", out);
+		put_clean(out, json_string_value(json_object_get(a, "code")));
+		fputs(" \"", out);
+		put_clean(out, json_string_value(json_object_get(a, "description")));
+		fputs("\" group ", out);
+		put_clean(out, json_string_value(json_object_get(a, "group")));
+		fputs(", location ", out);
+		put_clean(out, json_string_value(json_object_get(a, "location")));
+		const char *t = json_string_value(json_object_get(a, "time"));
+		if (t) {
+			fputs(", at ", out);
+			put_clean(out, t);
+		}
+		fputc('\n', out);
+	}
+	json_decref(alerts);
+}
+
 void device_report_text(FILE *out, const struct device *d, bool colour)
 {
 	const char *b = colour ? C_BLD : "", *y = colour ? C_YEL : "", *o = colour ? C_OFF : "";
@@ -231,29 +272,7 @@ void device_report_text(FILE *out, const struct device *d, bool colour)
 		}
 	if (!any)
 		fputs("  (none: this vendor exposes no e-mail settings over SNMP, or they could not be read)\n", out);
-	json_t *alerts = device_json_alerts(d);
-	fprintf(out, "\n%sAlerts (Printer-MIB)%s: %zu\n", b, o, json_array_size(alerts));
-	size_t i;
-	json_t *a;
-	json_array_foreach(alerts, i, a) {
-		fprintf(out, "  - ");
-		put_clean(out, json_string_value(json_object_get(a, "severity")));
-		fputs(" ", out);
-		put_clean(out, json_string_value(json_object_get(a, "code")));
-		fputs(" \"", out);
-		put_clean(out, json_string_value(json_object_get(a, "description")));
-		fputs("\" group ", out);
-		put_clean(out, json_string_value(json_object_get(a, "group")));
-		fputs(", location ", out);
-		put_clean(out, json_string_value(json_object_get(a, "location")));
-		const char *t = json_string_value(json_object_get(a, "time"));
-		if (t) {
-			fputs(", at ", out);
-			put_clean(out, t);
-		}
-		fputc('\n', out);
-	}
-	json_decref(alerts);
+	text_alerts(out, d, b, o);
 	fprintf(out, "\n%sEvents%s: %zu\n", b, o, d->nevents);
 	for (size_t k = 0; k < d->nevents; k++) {
 		const struct device_event *e = &d->events[k];
@@ -299,6 +318,27 @@ static void md_row(FILE *out, const struct fact *f, const char *label)
 	fputs(" |\n", out);
 }
 
+static void md_alerts(FILE *out, const struct device *d)
+{
+	json_t *alerts = device_json_alerts(d);
+	fprintf(out, "\n## Alerts (Printer-MIB): %zu%s\n\n", json_array_size(alerts),
+		device_get(d, "snmp.table_cut.alert") ? " read; the table has more (cut, see Notes)" : "");
+	if (json_array_size(alerts))
+		fputs("| severity | code | description | group | location | time |\n|---|---|---|---|---|---|\n", out);
+	size_t i;
+	json_t *a;
+	static const char *const cols[] = {"severity", "code", "description", "group", "location", "time"};
+	json_array_foreach(alerts, i, a) {
+		for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
+			fputs("| ", out);
+			md_text(out, json_string_value(json_object_get(a, cols[k])));
+			fputc(' ', out);
+		}
+		fputs("|\n", out);
+	}
+	json_decref(alerts);
+}
+
 void device_report_md(FILE *out, const struct device *d)
 {
 	fputs("# Device ", out);
@@ -320,22 +360,7 @@ void device_report_md(FILE *out, const struct device *d)
 		}
 	if (!any)
 		fputs("None read over SNMP.\n", out);
-	json_t *alerts = device_json_alerts(d);
-	fprintf(out, "\n## Alerts (Printer-MIB): %zu\n\n", json_array_size(alerts));
-	if (json_array_size(alerts))
-		fputs("| severity | code | description | group | location | time |\n|---|---|---|---|---|---|\n", out);
-	size_t i;
-	json_t *a;
-	static const char *const cols[] = {"severity", "code", "description", "group", "location", "time"};
-	json_array_foreach(alerts, i, a) {
-		for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
-			fputs("| ", out);
-			md_text(out, json_string_value(json_object_get(a, cols[k])));
-			fputc(' ', out);
-		}
-		fputs("|\n", out);
-	}
-	json_decref(alerts);
+	md_alerts(out, d);
 	fprintf(out, "\n## Events: %zu\n\n", d->nevents);
 	for (size_t k = 0; k < d->nevents; k++) {
 		const struct device_event *e = &d->events[k];

@@ -9,8 +9,8 @@
 
 #include "core/device.h"
 
-/* Returns a new JSON object: host, identity, status, alerts, smtp, events, notes, conflicts,
- * facts, requests, http_requests. */
+/* Returns a new JSON object: host, identity, status, alerts, smtp, events, notes, tables_cut,
+ * conflicts, facts, requests, http_requests. */
 json_t *device_report_json(const struct device *d);
 /* Parts, each a new reference. */
 json_t *device_json_identity(const struct device *d);

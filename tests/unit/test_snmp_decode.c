@@ -1,6 +1,8 @@
 /* test_snmp_decode.c — the pure SNMP decoders: hrPrinterDetectedErrorState bits (0, 1, 2 octets),
  * enumerations out of range, DateAndTime, odd octet strings, numbers sent as text, vendor codes
- * in free text, OID helpers, HOST[:PORT], and decode_device on odd varbinds (notes, no crash). */
+ * in free text, OID helpers, HOST[:PORT], error-status names, and decode_device on odd varbinds
+ * (notes, no crash), on row indexes longer than 128 characters (two rows stay two) and on the
+ * same oddity in many rows (one note with a count). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 
 #include "device/decode.h"
 #include "device/decode_device.h"
+#include "device/decode_rows.h"
 #include "device/identify.h"
 #include "device/snmp_sess.h"
 #include "device/snmp_std.h"
@@ -219,12 +222,104 @@ static void device_odd(void **state)
 	ident_vendors_free(&vs);
 }
 
+static size_t count_notes(const struct device *d, const char *frag)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->notes.n; i++)
+		n += strstr(d->notes.v[i], frag) != NULL;
+	return n;
+}
+
+/* Two alert rows whose indexes are 40 arcs (~370 characters) and share the first 39. */
+static void long_indexes(void **state)
+{
+	(void)state;
+	struct ident_vendors vs;
+	ident_vendors_load(&vs, NULL, NULL);
+	struct snmpw_vbs l = {0};
+	char idx[2][600], oid[700];
+	for (int r = 0; r < 2; r++) {
+		size_t off = (size_t)snprintf(idx[r], sizeof(idx[r]), "1");
+		for (int k = 0; k < 39; k++)
+			off += (size_t)snprintf(idx[r] + off, sizeof(idx[r]) - off, ".%d", 123456789);
+		snprintf(idx[r] + off, sizeof(idx[r]) - off, ".%d", r + 1);
+		assert_true(strlen(idx[r]) > 128);
+		snprintf(oid, sizeof(oid), "1.3.6.1.2.1.43.18.1.1.8.%s", idx[r]);
+		add(&l, oid, SNMPW_STR, 0, r ? "second row" : "first row", r ? 10 : 9);
+		snprintf(oid, sizeof(oid), "1.3.6.1.2.1.43.18.1.1.2.%s", idx[r]);
+		add(&l, oid, SNMPW_INT, r ? 3 : 4, NULL, 0);
+	}
+	struct device d;
+	device_init(&d, "test");
+	decode_device(&d, &vs, &l, 1700000000);
+	assert_int_equal(d.nevents, 2);
+	assert_string_equal(d.events[0].text, "first row");
+	assert_string_equal(d.events[1].text, "second row");
+	char key[700];
+	snprintf(key, sizeof(key), "alert.%s.severity", idx[1]);
+	assert_string_equal(device_value(&d, key), "critical(3)");
+	snprintf(key, sizeof(key), "alert.%s.description", idx[0]);
+	assert_string_equal(device_value(&d, key), "first row");
+	device_free(&d);
+	snmpw_vbs_free(&l);
+	ident_vendors_free(&vs);
+}
+
+/* The same out-of-range value in 50 rows: one note that counts the others. */
+static void repeated_oddity(void **state)
+{
+	(void)state;
+	struct ident_vendors vs;
+	ident_vendors_load(&vs, NULL, NULL);
+	struct snmpw_vbs l = {0};
+	char oid[80];
+	for (int r = 1; r <= 50; r++) {
+		snprintf(oid, sizeof(oid), "1.3.6.1.2.1.43.18.1.1.2.1.%d", r);
+		add(&l, oid, SNMPW_INT, 255, NULL, 0);
+	}
+	struct device d;
+	device_init(&d, "test");
+	decode_device(&d, &vs, &l, 1700000000);
+	assert_int_equal(d.nevents, 50);
+	assert_int_equal(count_notes(&d, "outside its enumeration"), 1);
+	assert_true(has_note(&d, "= 255 is outside its enumeration; shown as unknown (and in 49 more rows)"));
+	device_free(&d);
+	snmpw_vbs_free(&l);
+	ident_vendors_free(&vs);
+}
+
+static void rows_and_names(void **state)
+{
+	(void)state;
+	struct snmpw_vbs l = {0};
+	add(&l, "1.3.6.1.2.1.25.3.2.1.3.5", SNMPW_STR, 0, "five", 4);
+	add(&l, "1.3.6.1.2.1.25.3.2.1.3.1", SNMPW_STR, 0, "one", 3);
+	add(&l, "1.3.6.1.2.1.25.3.2.1.3.5", SNMPW_STR, 0, "later", 5); /* the first value wins */
+	add(&l, "1.3.6.1.2.1.25.3.2.1.3.7", SNMPW_NOSUCHINSTANCE, 0, NULL, 0);
+	struct drows r;
+	drows_collect(&l, "1.3.6.1.2.1.25.3.2.1.3", &r);
+	assert_int_equal(r.n, 2);
+	struct snmpw_oid idx = {.a = {5}, .n = 1};
+	const struct snmpw_vb *vb = drows_find(&r, &idx);
+	assert_non_null(vb);
+	assert_string_equal((const char *)vb->bytes, "five");
+	idx.a[0] = 7;
+	assert_null(drows_find(&r, &idx));
+	drows_free(&r);
+	snmpw_vbs_free(&l);
+	assert_string_equal(snmpw_errstat_name(5), "genErr");
+	assert_string_equal(snmpw_errstat_name(1), "tooBig");
+	assert_string_equal(snmpw_errstat_name(2), "noSuchName");
+	assert_string_equal(snmpw_errstat_name(99), "error-status 99");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(errstate), cmocka_unit_test(enums), cmocka_unit_test(dates),
 		cmocka_unit_test(octets), cmocka_unit_test(numbers_and_codes), cmocka_unit_test(oids),
-		cmocka_unit_test(device_odd),
+		cmocka_unit_test(device_odd), cmocka_unit_test(long_indexes), cmocka_unit_test(repeated_oddity),
+		cmocka_unit_test(rows_and_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
