@@ -1,6 +1,6 @@
 /* device/decode_vendor.c — a vendor profile's `snmp` section: the OIDs it asks for, its
  * settings (typed: string, int, enum, ipaddress, bits, hex16; scalars or table rows chosen by
- * another column's value) and its events (hex-high-byte, nonzero, bits, text); see
+ * another column's value) and its events (hex16, nonzero, bits, text); see
  * decode_device.h and decode_ctx.h. Licence: see LICENSE. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,10 +236,12 @@ static void vendor_event(struct dctx *c, const json_t *ev, const struct snmpw_vb
 		text_event(c, label, vb, object, oid);
 	else if (dctx_int(c, vb, object, &v) < 0 || in_ignore(json_object_get(ev, "ignore"), v))
 		;
-	else if (strcmp(kind, "hex-high-byte") == 0) {
+	else if (strcmp(kind, "hex16") == 0 || strcmp(kind, "hex-high-byte") == 0) {
+		/* The whole 16-bit value is the code: the knowledge base splits it into its bytes
+		 * (Brother: sending result in bits 15-8, receiving result and test state in 7-0). */
 		char code[16];
-		snprintf(code, sizeof(code), "0x%02llX", (unsigned long long)((v >> 8) & 0xff));
-		text = xasprintf("%s = 0x%04llX (high byte %s)", label, (unsigned long long)(v & 0xffff), code);
+		snprintf(code, sizeof(code), "0x%04llX", (unsigned long long)(v & 0xffff));
+		text = xasprintf("%s = %s", label, code);
 		device_add_event(c->d, EV_SNMP_VENDOR, code, text, NULL, oid);
 	} else if (strcmp(kind, "nonzero") == 0 && v > 0) {
 		text = xasprintf("%s = %lld", label, v);

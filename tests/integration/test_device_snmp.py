@@ -79,8 +79,8 @@ def main():
             check("smtp.security unknown is null", s["security"] is None, s["security"])
             check("smtp.test_result", s["test_result"] and s["test_result"]["value"] == "0x5300", s["test_result"])
             codes = [e["code"] for e in j["events"]]
-            check("test result event 0x53", "0x53" in codes, codes)
-            m = [e.get("meaning") for e in j["events"] if e["code"] == "0x53"]
+            check("test result event 0x5300 (the whole value: the knowledge base splits its bytes)", "0x5300" in codes, codes)
+            m = [e.get("meaning") for e in j["events"] if e["code"] == "0x5300"]
             check("0x53 meaning from the knowledge base", m and m[0] and "authenticate" in m[0], m)
             check("alert code 0x52 extracted", "0x52" in codes, codes)
             check("connect failure counter event", "SNMP-SMTP-CONNECT-FAILURES" in codes, codes)

@@ -27,7 +27,7 @@ SECTIONS = {
             {"fact": "smtp.connect_failures", "oid": BRO + ".19.0", "type": "int", "name": "brpsSMTPTotalConnectFailure", "source": BMIB},
         ],
         "events": [
-            {"oid": BRO + ".220.0", "name": "brpsEmailTestResult", "kind": "hex-high-byte", "ignore": [0], "text": "Device e-mail test result (brpsEmailTestResult)", "source": BMIB},
+            {"oid": BRO + ".220.0", "name": "brpsEmailTestResult", "kind": "hex16", "ignore": [0], "text": "Device e-mail test result (brpsEmailTestResult)", "source": BMIB},
             {"oid": BRO + ".19.0", "name": "brpsSMTPTotalConnectFailure", "kind": "nonzero", "code": "SNMP-SMTP-CONNECT-FAILURES", "text": "SMTP connection failures since power-on (brpsSMTPTotalConnectFailure)", "source": BMIB},
             {"oid": BRO + ".20.0", "name": "brpsSMTPTotalRecvFromFailure", "kind": "nonzero", "code": "SNMP-SMTP-RECVFROM-ERRORS", "text": "SMTP socket receive (recvfrom) errors since power-on (brpsSMTPTotalRecvFromFailure)", "source": BMIB},
             {"oid": BRO + ".21.0", "name": "brpsSMTPTotalSendToFailure", "kind": "nonzero", "code": "SNMP-SMTP-SENDTO-ERRORS", "text": "SMTP socket send (sendto) errors since power-on (brpsSMTPTotalSendToFailure)", "source": BMIB},
