@@ -79,6 +79,7 @@ def main():
             check("smtp.security unknown is null", s["security"] is None, s["security"])
             check("smtp.test_result", s["test_result"] and s["test_result"]["value"] == "0x5300", s["test_result"])
             codes = [e["code"] for e in j["events"]]
+            check("POP3 USER failure counter event", "SNMP-POP3-USER-FAILURES" in codes, codes)
             check("test result event 0x5300 (the whole value: the knowledge base splits its bytes)", "0x5300" in codes, codes)
             m = [e.get("meaning") for e in j["events"] if e["code"] == "0x5300"]
             check("0x53 meaning from the knowledge base", m and m[0] and "authenticate" in m[0], m)
