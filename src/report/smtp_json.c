@@ -50,6 +50,12 @@ json_t *smtp_json_reply(const struct smtp_reply *r)
 			      "enhanced", r->enhanced[0] ? json_string(r->enhanced) : json_null(), "class",
 			      smtp_reply_class(r->code), "text", json_text(msg), "lines", lines, "malformed", r->malformed);
 	free(msg);
+	json_object_set_new(j, "mixed_codes", json_boolean(r->mixed_codes));
+	json_object_set_new(j, "first_code", r->mixed_codes ? json_integer(r->first_code) : json_null());
+	json_object_set_new(j, "total_lines", json_integer(r->total_lines));
+	char *cut = smtp_reply_cut_note(r);
+	json_object_set_new(j, "cut", json_text(cut));
+	free(cut);
 	return j;
 }
 
@@ -63,10 +69,10 @@ json_t *smtp_json_caps(const struct smtp_caps *c)
 		text_human_size(human, sizeof(human), c->size);
 		size = json_pack("{s:I, s:s}", "bytes", (json_int_t)c->size, "human", c->size ? human : "no limit");
 	}
-	return json_pack("{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:o}", "greeting", json_text(c->greeting),
+	return json_pack("{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:b}", "greeting", json_text(c->greeting),
 			 "size", size, "auth", strlist_json(&c->auth), "starttls", c->starttls, "pipelining", c->pipelining,
 			 "8bitmime", c->eightbitmime, "smtputf8", c->smtputf8, "dsn", c->dsn, "chunking", c->chunking,
-			 "enhancedstatuscodes", c->enhancedstatuscodes, "keywords", strlist_json(&c->keywords));
+			 "enhancedstatuscodes", c->enhancedstatuscodes, "keywords", strlist_json(&c->keywords), "cut", c->cut);
 }
 
 json_t *smtp_json_tls(const struct tls_facts *t)
@@ -155,6 +161,10 @@ json_t *smtp_report_json(const struct smtp_request *req, const struct smtp_resul
 				    "failed_stage", res->ok ? json_null() : json_string(stage_name(res->failed_stage)),
 				    "reply", res->ok ? json_null() : smtp_json_reply(&res->fail_reply), "error",
 				    json_text(res->ok ? NULL : res->error), "delivered", res->delivered);
+	json_object_set_new(verdict, "budget_exhausted", json_boolean(res->budget_exhausted));
+	json_object_set_new(verdict, "step_timeout", json_boolean(res->step_timeout));
+	json_object_set_new(verdict, "cut_stage", res->budget_exhausted || res->step_timeout
+							  ? json_string(stage_name(res->cut_stage)) : json_null());
 	json_t *expl = json_array();
 	for (size_t i = 0; i < res->nexplanations; i++)
 		json_array_append_new(expl, smtp_json_explanation(&res->explanations[i]));
