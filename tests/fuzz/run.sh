@@ -11,7 +11,7 @@ cmake --build "$here/build-fuzz" -j"$(nproc)" >/dev/null
 mkdir -p "$here/build-fuzz/crashes"
 passed=0; failed=0
 export ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$here/tests/lsan.supp:print_suppressions=0
-for t in fuzz_smtp fuzz_explain fuzz_web; do
+for t in fuzz_smtp fuzz_explain fuzz_web fuzz_caps; do
   work=$(mktemp -d)
   cp "$here/tests/fuzz/corpus/$t/"* "$work/"
   if "$here/build-fuzz/tests/fuzz/$t" -max_total_time="$secs" -max_len=8192 -timeout=10 \
