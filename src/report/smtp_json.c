@@ -129,7 +129,9 @@ static json_t *steps_json(const struct smtp_result *res)
 	json_t *a = json_array();
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
-		const char *status = !s->done ? "no-reply"
+		bool stopped_here = !res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage);
+		const char *status = !s->done ? (res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no-reply")
+				     : stopped_here ? "failed"
 				     : s->reply.nlines == 0 ? "ok"
 				     : (s->reply.code >= 400 || s->reply.malformed) ? "failed" : "ok";
 		json_t *j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:f, s:o}", "stage", stage_name(s->stage), "index",
