@@ -129,7 +129,8 @@ static json_t *steps_json(const struct smtp_result *res)
 	json_t *a = json_array();
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
-		bool stopped_here = !res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage);
+		bool stopped_here = !res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) &&
+				    (s->reply.code / 100 == 3 || !s->reply.nlines);
 		const char *status = !s->done ? (res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no-reply")
 				     : stopped_here ? "failed"
 				     : s->reply.nlines == 0 ? "ok"

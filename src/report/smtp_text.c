@@ -14,7 +14,8 @@ static const char *step_status(const struct smtp_result *res, const struct smtp_
 		return res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no reply";
 	if (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed))
 		return "FAIL";
-	if (!res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage))
+	if (!res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) &&
+	    (s->reply.code / 100 == 3 || !s->reply.nlines))
 		return "FAIL";
 	return "ok";
 }
