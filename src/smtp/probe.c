@@ -293,6 +293,26 @@ static bool followup_positive(const struct smtp_result *res, const char *what)
 	return false;
 }
 
+static void followup_auth_after_starttls(const struct smtp_request *req, struct smtp_result *res, double deadline)
+{
+	struct smtp_result t = {0};
+	confirm(req, TLS_STARTTLS, STAGE_TLS_HANDSHAKE, deadline, &t);
+	bool pos = t.caps_after.seen && t.caps_after.auth.n > 0;
+	struct buf b = {0};
+	if (pos) {
+		buf_puts(&b, "after STARTTLS the server offers AUTH");
+		for (size_t i = 0; i < t.caps_after.auth.n; i++)
+			buf_printf(&b, " %s", t.caps_after.auth.v[i]);
+	} else if (t.budget_exhausted) {
+		buf_puts(&b, t.error ? t.error : "not tested");
+	} else {
+		buf_printf(&b, "no AUTH after STARTTLS either%s%s", t.error ? ": " : "", t.error ? t.error : "");
+	}
+	add_followup(res, "AUTH after STARTTLS", buf_str(&b), pos);
+	buf_free(&b);
+	smtp_result_free(&t);
+}
+
 static void followups(const struct smtp_request *req, struct smtp_result *res, double deadline)
 {
 	const struct smtp_step *banner = smtp_result_step(res, STAGE_BANNER);
@@ -339,22 +359,8 @@ static void followups(const struct smtp_request *req, struct smtp_result *res, d
 	}
 	/* 4. no TLS used and no AUTH offered, but STARTTLS is: is AUTH behind STARTTLS? */
 	if (res->tls_used == TLS_NONE && res->caps_before.seen && res->caps_before.auth.n == 0 &&
-	    res->caps_before.starttls && remaining(deadline) > 1000) {
-		struct smtp_result t = {0};
-		confirm(req, TLS_STARTTLS, STAGE_TLS_HANDSHAKE, deadline, &t);
-		bool pos = t.caps_after.seen && t.caps_after.auth.n > 0;
-		struct buf b = {0};
-		if (pos) {
-			buf_puts(&b, "after STARTTLS the server offers AUTH");
-			for (size_t i = 0; i < t.caps_after.auth.n; i++)
-				buf_printf(&b, " %s", t.caps_after.auth.v[i]);
-		} else {
-			buf_printf(&b, "no AUTH after STARTTLS either%s%s", t.error ? ": " : "", t.error ? t.error : "");
-		}
-		add_followup(res, "AUTH after STARTTLS", buf_str(&b), pos);
-		buf_free(&b);
-		smtp_result_free(&t);
-	}
+	    res->caps_before.starttls && remaining(deadline) > 1000)
+		followup_auth_after_starttls(req, res, deadline);
 }
 
 int smtp_probe(const struct smtp_request *req, struct smtp_result *res)
