@@ -160,6 +160,7 @@ json_t *smtp_report_json(const struct smtp_request *req, const struct smtp_resul
 				    "to", to, "ehlo", json_text(req->ehlo), "stop_after", stage_name(req->stop_after),
 				    "send", req->send, "size", (json_int_t)req->size, "timeout_ms",
 				    (json_int_t)req->timeout_ms, "password_given", req->password != NULL);
+	json_object_set_new(request, "budget_ms", json_integer((json_int_t)req->budget_ms));
 	json_t *verdict = json_pack("{s:b, s:b, s:o, s:o, s:o, s:b}", "ok", res->ok, "completed", res->completed,
 				    "failed_stage", res->ok ? json_null() : json_string(stage_name(res->failed_stage)),
 				    "reply", res->ok ? json_null() : smtp_json_reply(&res->fail_reply), "error",

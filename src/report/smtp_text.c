@@ -57,7 +57,8 @@ static void verdict_line(struct buf *b, const struct smtp_request *req, const st
 	else if (res->ok)
 		buf_printf(b, "PASSED up to %s (nothing was delivered; use --send to deliver)", stage_name(req->stop_after));
 	else if (res->budget_exhausted)
-		buf_printf(b, "NOT TESTED from %s on: %s", stage_name(res->failed_stage), res->error ? res->error : "?");
+		buf_printf(b, "NOT TESTED from %s on: the run's time budget ran out (after waiting %.1f s at that stage)",
+			   stage_name(res->failed_stage), res->cut_wait_ms / 1000.0);
 	else if (res->fail_reply.nlines) {
 		char *j = smtp_reply_joined(&res->fail_reply);
 		buf_printf(b, "FAILED at %s: %s", stage_name(res->failed_stage), j);
