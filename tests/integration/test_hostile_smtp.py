@@ -157,18 +157,20 @@ def dialogue(c, delay=0.0, banner="220 mail.sim.test ESMTP", ehlo=None, hooks=No
             continue
         if verb == "EHLO":
             reply(ehlo)
+        elif verb == "STARTTLS":
+            reply("220 2.0.0 Ready to start TLS")
+            c.starttls()
         elif verb == "HELO":
             reply("250 mail.sim.test")
         elif verb == "AUTH":
             parts = line.split(" ")
-            if len(parts) >= 3 or parts[1].upper() != "LOGIN":
-                reply("235 2.7.0 Authentication successful")
-            else:
-                reply("334 VXNlcm5hbWU6")
-                c.readline()
+            if parts[1].upper() == "LOGIN":
+                if len(parts) < 3:  # user name not sent with the command
+                    reply("334 VXNlcm5hbWU6")
+                    c.readline()
                 reply("334 UGFzc3dvcmQ6")
                 c.readline()
-                reply("235 2.7.0 Authentication successful")
+            reply("235 2.7.0 Authentication successful")
         elif verb == "MAIL":
             reply("250 2.1.0 Ok")
         elif verb == "RCPT":
@@ -228,6 +230,19 @@ def slow_but_live_passes():
         assert secs > 4 * 1.6, secs  # it really waited for each slow step
 
 
+def slow_starttls_login_passes():
+    """Banner, EHLO, STARTTLS, EHLO, AUTH LOGIN (2 rounds), MAIL, RCPT: every reply after 1.6 s,
+    --timeout 3, 13 s in all: passes (the libcurl connect timeout used to span all of them)."""
+    ehlo = ["250-mail.sim.test", "250-STARTTLS", "250-AUTH LOGIN", "250 8BITMIME"]
+    with Hostile(lambda c: dialogue(c, delay=1.6, ehlo=ehlo)) as srv:
+        rc, j, out, err, secs = mfp(srv, "--auth", "login", tls="starttls", user=True, timeout=3, bound=30)
+        assert rc == 0, (rc, j["verdict"], fids(j))
+        assert j["tls"]["established"] and j["connection"]["tls_mode"] == "starttls", j["tls"]
+        auth = [s for s in j["stages"] if s["stage"] == "auth"][0]
+        assert auth["reply"]["code"] == 235 and auth["elapsed_ms"] > 3000, auth
+        assert secs > 8 * 1.6, secs
+
+
 def slow_lines_pass():
     """A 6-line EHLO reply, one line per 1.5 s (9 s in all) with --timeout 3: the limit runs from
     the last line received, not from the command."""
@@ -266,6 +281,42 @@ def tcp_handshake_never_answered():
         assert rc == 2, v
         assert v["failed_stage"] == "tls-handshake", v
         assert "no answer to the TLS handshake within 3 s" in v["error"], v
+
+
+def tcp_connect_never_completes():
+    """The TCP connection itself keeps the per-step limit: a listener whose accept queue is full
+    drops the SYN, the connect hangs, and the run ends after --timeout naming the connection."""
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(0)
+    port = lsock.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(4):
+            f = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            f.setblocking(False)
+            try:
+                f.connect(("127.0.0.1", port))
+            except BlockingIOError:
+                pass
+            fillers.append(f)
+        time.sleep(0.3)
+
+        class Srv:
+            pass
+        srv = Srv()
+        srv.port = port
+        rc, j, out, err, secs = mfp(srv, timeout=3, bound=6)
+        v = j["verdict"]
+        assert rc == 2, v
+        assert v["failed_stage"] == "connect" and v["step_timeout"], v
+        assert "no TCP connection to 127.0.0.1 port %d within 3 s" % port in v["error"], v
+        assert "connect-failed" in fids(j), fids(j)
+        assert secs >= 2.9, secs
+    finally:
+        for f in fillers:
+            f.close()
+        lsock.close()
 
 
 # --- budget -------------------------------------------------------------------------------
@@ -326,7 +377,8 @@ def implicit_tls_then_close():
 
 
 def auth_334_loop():
-    """The server answers every AUTH line with another 334: not 'a temporary failure'."""
+    """The server answers every AUTH line with another 334 (PLAIN and LOGIN): the login never
+    finished, which is not 'a temporary failure'."""
     def auth(c, line):
         for _ in range(20):
             c.send("334 UGFzc3dvcmQ6\r\n")
@@ -334,16 +386,18 @@ def auth_334_loop():
                 return True
         c.send("535 5.7.8 giving up\r\n")
         return True
-    with Hostile(lambda c: dialogue(c, hooks={"AUTH": auth})) as srv:
-        rc, j, out, err, secs = mfp(srv, "--auth", "plain", user=True, timeout=3, bound=10)
-        assert rc == 2, j["verdict"]
-        assert "temporary" not in all_text(j).lower(), [f["fix"] for f in j["findings"]]
-        v = j["verdict"]
-        assert v["failed_stage"] == "auth", v
-        ids = fids(j)
-        assert "auth-challenge-loop" in ids or "smtp-refused" in ids, ids
-        if "auth-challenge-loop" in ids:
-            assert "kept asking" in finding(j, "auth-challenge-loop")["title"]
+    for mech in ("plain", "login"):
+        with Hostile(lambda c: dialogue(c, hooks={"AUTH": auth})) as srv:
+            rc, j, out, err, secs = mfp(srv, "--auth", mech, user=True, timeout=3, bound=10)
+            v = j["verdict"]
+            assert rc == 2, (mech, v)
+            assert "temporary" not in all_text(j).lower(), (mech, [f["fix"] for f in j["findings"]])
+            assert v["failed_stage"] == "auth" and v["reply"]["code"] == 334, (mech, v)
+            f = finding(j, "auth-challenge-loop")
+            assert "kept asking for more (334)" in f["title"], f
+            assert "authentication method" in f["fix"], f
+            auth_stage = [s for s in j["stages"] if s["stage"] == "auth"][0]
+            assert auth_stage["status"] == "failed", auth_stage
 
 
 def mixed_codes_final_refusal():
@@ -489,11 +543,13 @@ def budget_starved():
 
 CASES = [
     slow_but_live_passes,
+    slow_starttls_login_passes,
     slow_lines_pass,
     step_never_answers("EHLO", "no reply to EHLO within 3 s", "ehlo"),
     step_never_answers("MAIL", "no reply to MAIL FROM within 3 s", "mail-from"),
     step_never_answers("RCPT", "no reply to RCPT TO within 3 s", "rcpt-to"),
     tcp_handshake_never_answered,
+    tcp_connect_never_completes,
     budget_cut_is_not_tested,
     budget_starved,
     silent_banner,
