@@ -214,6 +214,11 @@ static void caps_on_replies_and_transcript(void **state)
 	free(note);
 	assert_true(r.caps_before.cut);
 	assert_false(s.cut);
+	/* unsolicited replies: each is a step, up to SESSION_MAX_STEPS, then transcript only */
+	for (int i = 0; i < 500; i++)
+		rep(&s, "421 go away\r\n");
+	assert_int_equal(r.nsteps, SESSION_MAX_STEPS);
+	assert_false(s.cut);
 	/* a reply of more than SESSION_MAX_REPLY_BYTES ends the test */
 	cmd(&s, "MAIL FROM:<a@example.com>\r\n");
 	char big[1200];
