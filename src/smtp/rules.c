@@ -241,7 +241,9 @@ static void rule_reply_quality(struct smtp_result *r)
 		const struct smtp_step *s = &r->steps[i];
 		const struct smtp_reply *rep = &s->reply;
 		char title[300];
-		if (rep->mixed_codes && !findings_get(&r->findings, "reply-mixed-codes")) {
+		/* the refusal's own finding already says so for the failing reply */
+		bool is_refusal = !r->ok && rep->code >= 400 && s == smtp_result_step(r, r->failed_stage);
+		if (rep->mixed_codes && !is_refusal && !findings_get(&r->findings, "reply-mixed-codes")) {
 			snprintf(title, sizeof(title), "The server's reply to %.80s mixes reply codes (%d, then %d)", step_what(s),
 				 rep->first_code, rep->code);
 			struct buf ev = {0};

@@ -415,6 +415,7 @@ def mixed_codes_final_refusal():
         assert v["reply"]["enhanced"] == "5.1.1", v["reply"]
         f = finding(j, "smtp-refused")
         assert "550" in f["title"] and "different codes" in f["evidence"], f
+        assert "reply-mixed-codes" not in fids(j), fids(j)  # said once, in the refusal
 
 
 def mixed_codes_final_ok():
