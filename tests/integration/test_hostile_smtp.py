@@ -7,6 +7,7 @@ the point is to break the protocol in ways a real server library never would."""
 import base64
 import json
 import os
+import shutil
 import socket
 import ssl
 import tempfile
@@ -574,4 +575,5 @@ if __name__ == "__main__":
         if only and only not in case.__name__:
             continue
         S.check(case.__name__, case)
+    shutil.rmtree(TMP, ignore_errors=True)
     S.finish()
