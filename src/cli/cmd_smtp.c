@@ -15,7 +15,7 @@
 #include "util/redact.h"
 
 enum {
-	O_AUTH, O_CAFILE, O_EHLO, O_FORMAT, O_FROM, O_INSECURE, O_NO_FOLLOWUPS, O_PASSWORD, O_PASSWORD_FILE,
+	O_AUTH, O_BUDGET, O_CAFILE, O_EHLO, O_FORMAT, O_FROM, O_INSECURE, O_NO_FOLLOWUPS, O_PASSWORD, O_PASSWORD_FILE,
 	O_PORT, O_SEND, O_SERVER, O_SIZE, O_STOP_AFTER, O_TIMEOUT, O_TLS, O_TLS_MAX, O_TLS_MIN, O_TO, O_USER,
 	O_VERBOSE,
 };
@@ -23,6 +23,7 @@ enum {
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
 	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "login method (default: auto when --user is given, else none)", "Login"},
+	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "time limit for the whole run, confirmation probes included (default 4x --timeout + 10 s); stages it cuts off are reported as not tested (exit 3)", "Connection"},
 	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "trust the CA certificates in FILE (PEM) as well", "TLS"},
 	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "name sent in EHLO, as the device would (default: this host's name)", "Message"},
 	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md", "output format (default text)", "Output"},
@@ -36,7 +37,7 @@ static const struct cli_opt opts[] = {
 	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server name or address (required)", "Connection"},
 	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "attachment size like a scan: 2M (default), 500K, 10485760", "Message"},
 	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt|data", "last stage to run without --send (default rcpt; data: the server's answer to DATA, no message sent)", "Connection"},
-	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each network step (default 15); the whole run gets 4x + 10 s", "Connection"},
+	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each network step: the longest wait for the next reply line, the TCP connection or a TLS handshake (default 15)", "Connection"},
 	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "auto: implicit on 465, else STARTTLS when offered", "TLS"},
 	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, to emulate old firmware", "TLS"},
 	{"tls-min", 0, CLI_VALUE, O_TLS_MIN, TLS_VERSION_CHOICES, "lowest TLS version (1.0 really works, despite OpenSSL's default floor)", "TLS"},
@@ -54,6 +55,7 @@ struct smtp_cfg {
 	const char *password_argv, *password_file;
 	int format; /* 0 text, 1 json, 2 md */
 	bool verbose;
+	long budget_ms; /* 0 = from --timeout */
 };
 
 static int parse_tlsver(const char *opt, const char *v, int *out, char *err, size_t errsz)
@@ -77,6 +79,11 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 			return -1;
 		q->auth = (enum auth_mode)i;
 		c->auth_set = true;
+		return 0;
+	case O_BUDGET:
+		if (cli_parse_long("budget", v, 1, 3600, &n, err, errsz))
+			return -1;
+		c->budget_ms = n * 1000;
 		return 0;
 	case O_CAFILE: q->cafile = v; return 0;
 	case O_EHLO:
@@ -206,7 +213,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	if (!q->nto)
 		c.to[q->nto++] = q->from;
 	q->to = c.to;
-	q->budget_ms = q->timeout_ms * 4 + 10000;
+	q->budget_ms = c.budget_ms ? c.budget_ms : q->timeout_ms * 4 + 10000;
 
 	char *password = NULL;
 	if (q->user && q->auth != AUTH_NONE) {
@@ -225,10 +232,8 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 				q->stop_after = STAGE_AUTH;
 		}
 		q->password = password;
-		if (password) {
-			redact_add_plain_blob(q->user, password);
-			redact_add_xoauth2_blob(q->user, password);
-		}
+		if (password)
+			redact_add_credential(q->user, password); /* every encoded form, before any output */
 	}
 
 	struct smtp_result res = {0};
@@ -260,6 +265,8 @@ const struct cli_cmd cmd_smtp = {
 		"Connects like a printer would, runs every SMTP stage (connect, banner, EHLO, STARTTLS, TLS,\n"
 		"AUTH, MAIL FROM, RCPT TO), and says where and why it fails. Nothing is delivered unless --send.\n"
 		"The password comes from MFPDOCTOR_SMTP_PASSWORD, --password-file or a prompt.\n"
+		"--timeout is per step: each reply line (or the connection, a TLS handshake) may take that long;\n"
+		"a slow but answering server passes. --budget caps the whole run; what it cuts off is not tested.\n"
 		"Exit: 0 passed, 1 passed with warnings, 2 failed, 3 could not test, 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

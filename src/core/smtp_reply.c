@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/redact.h"
 #include "util/text.h"
+
+#define MFP_STR_(x) #x
+#define MFP_STR(x) MFP_STR_(x)
 
 size_t smtp_enhanced_at(const char *s, char out[16])
 {
@@ -33,15 +37,56 @@ size_t smtp_enhanced_at(const char *s, char out[16])
 	return n;
 }
 
-int smtp_reply_feed(struct smtp_reply *r, const char *line, size_t len)
+/* The received line, secrets scrubbed (before any cut, so no part of a secret survives), then
+ * sanitised and cut to SMTP_REPLY_MAX_LINE bytes. NUL bytes become '?' first. */
+static char *clean_line(const char *line, size_t len, bool *cut)
 {
-	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		len--;
-	char *clean = text_sanitize_n(line, len, 2000, 0);
+	char *raw = xstrndup(line, len);
+	for (size_t i = 0; i < len; i++)
+		if (!raw[i])
+			raw[i] = '?';
+	char *safe = redact_scrub(raw);
+	free(raw);
+	*cut = strlen(safe) > SMTP_REPLY_MAX_LINE;
+	char *clean = text_sanitize(safe, SMTP_REPLY_MAX_LINE, 0);
+	free(safe);
+	return clean;
+}
+
+static void keep_line(struct smtp_reply *r, const char *clean)
+{
+	r->total_lines++;
+	if (r->nlines >= SMTP_REPLY_MAX_LINES)
+		return;
 	if (r->nlines)
 		buf_putc(&r->lines, '\n');
 	buf_puts(&r->lines, clean);
 	r->nlines++;
+}
+
+/* The enhanced code of a line's text (after "NNN "/"NNN-"), of the line's own class. */
+static void line_enhanced(const char *c, char out[16])
+{
+	out[0] = '\0';
+	if (c[3] == '\0')
+		return;
+	const char *t = c + 4;
+	while (*t == ' ')
+		t++;
+	char enh[16];
+	if (smtp_enhanced_at(t, enh) && enh[0] == c[0])
+		memcpy(out, enh, sizeof(enh));
+}
+
+int smtp_reply_feed(struct smtp_reply *r, const char *line, size_t len)
+{
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	bool cut = false;
+	char *clean = clean_line(line, len, &cut);
+	if (cut)
+		r->line_cut = true;
+	keep_line(r, clean);
 	const char *c = clean;
 	int ok = isdigit((unsigned char)c[0]) && isdigit((unsigned char)c[1]) &&
 		 isdigit((unsigned char)c[2]) && (c[3] == '\0' || c[3] == ' ' || c[3] == '-');
@@ -54,23 +99,33 @@ int smtp_reply_feed(struct smtp_reply *r, const char *line, size_t len)
 	int code = (c[0] - '0') * 100 + (c[1] - '0') * 10 + (c[2] - '0');
 	if (code < 100 || code > 599)
 		r->malformed = true;
-	if (r->nlines == 1)
-		r->code = code;
+	if (r->total_lines == 1)
+		r->first_code = code;
 	else if (code != r->code)
-		r->malformed = true;
-	if (!r->enhanced[0] && c[3] != '\0') {
-		char enh[16];
-		const char *t = c + 4;
-		while (*t == ' ')
-			t++;
-		if (smtp_enhanced_at(t, enh) && enh[0] == c[0])
-			memcpy(r->enhanced, enh, sizeof(enh));
-	}
+		r->mixed_codes = true;
+	r->code = code; /* the final line decides (RFC 5321 §4.2.1) */
+	char enh[16];
+	line_enhanced(c, enh);
+	if (enh[0] && (!r->enhanced[0] || r->enhanced[0] != c[0]))
+		memcpy(r->enhanced, enh, sizeof(enh));
 	int final = c[3] != '-';
-	if (final)
+	if (final) {
 		r->complete = true;
+		if (r->enhanced[0] && r->enhanced[0] != c[0])
+			r->enhanced[0] = '\0'; /* an earlier line's code of another class */
+	}
 	free(clean);
 	return final;
+}
+
+char *smtp_reply_cut_note(const struct smtp_reply *r)
+{
+	if (r->total_lines > r->nlines)
+		return xasprintf("reply cut at %d lines (%d more not kept)%s", r->nlines, r->total_lines - r->nlines,
+				 r->line_cut ? "; a line was cut at " MFP_STR(SMTP_REPLY_MAX_LINE) " bytes" : "");
+	if (r->line_cut)
+		return xstrdup("a reply line was cut at " MFP_STR(SMTP_REPLY_MAX_LINE) " bytes");
+	return NULL;
 }
 
 int smtp_reply_parse(struct smtp_reply *r, const char *text)

@@ -50,6 +50,12 @@ json_t *smtp_json_reply(const struct smtp_reply *r)
 			      "enhanced", r->enhanced[0] ? json_string(r->enhanced) : json_null(), "class",
 			      smtp_reply_class(r->code), "text", json_text(msg), "lines", lines, "malformed", r->malformed);
 	free(msg);
+	json_object_set_new(j, "mixed_codes", json_boolean(r->mixed_codes));
+	json_object_set_new(j, "first_code", r->mixed_codes ? json_integer(r->first_code) : json_null());
+	json_object_set_new(j, "total_lines", json_integer(r->total_lines));
+	char *cut = smtp_reply_cut_note(r);
+	json_object_set_new(j, "cut", json_text(cut));
+	free(cut);
 	return j;
 }
 
@@ -63,10 +69,10 @@ json_t *smtp_json_caps(const struct smtp_caps *c)
 		text_human_size(human, sizeof(human), c->size);
 		size = json_pack("{s:I, s:s}", "bytes", (json_int_t)c->size, "human", c->size ? human : "no limit");
 	}
-	return json_pack("{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:o}", "greeting", json_text(c->greeting),
+	return json_pack("{s:o, s:o, s:o, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:o, s:b}", "greeting", json_text(c->greeting),
 			 "size", size, "auth", strlist_json(&c->auth), "starttls", c->starttls, "pipelining", c->pipelining,
 			 "8bitmime", c->eightbitmime, "smtputf8", c->smtputf8, "dsn", c->dsn, "chunking", c->chunking,
-			 "enhancedstatuscodes", c->enhancedstatuscodes, "keywords", strlist_json(&c->keywords));
+			 "enhancedstatuscodes", c->enhancedstatuscodes, "keywords", strlist_json(&c->keywords), "cut", c->cut);
 }
 
 json_t *smtp_json_tls(const struct tls_facts *t)
@@ -123,7 +129,10 @@ static json_t *steps_json(const struct smtp_result *res)
 	json_t *a = json_array();
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
-		const char *status = !s->done ? "no-reply"
+		bool stopped_here = !res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) &&
+				    (s->reply.code / 100 == 3 || !s->reply.nlines);
+		const char *status = !s->done ? (res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no-reply")
+				     : stopped_here ? "failed"
 				     : s->reply.nlines == 0 ? "ok"
 				     : (s->reply.code >= 400 || s->reply.malformed) ? "failed" : "ok";
 		json_t *j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:f, s:o}", "stage", stage_name(s->stage), "index",
@@ -151,10 +160,15 @@ json_t *smtp_report_json(const struct smtp_request *req, const struct smtp_resul
 				    "to", to, "ehlo", json_text(req->ehlo), "stop_after", stage_name(req->stop_after),
 				    "send", req->send, "size", (json_int_t)req->size, "timeout_ms",
 				    (json_int_t)req->timeout_ms, "password_given", req->password != NULL);
+	json_object_set_new(request, "budget_ms", json_integer((json_int_t)req->budget_ms));
 	json_t *verdict = json_pack("{s:b, s:b, s:o, s:o, s:o, s:b}", "ok", res->ok, "completed", res->completed,
 				    "failed_stage", res->ok ? json_null() : json_string(stage_name(res->failed_stage)),
 				    "reply", res->ok ? json_null() : smtp_json_reply(&res->fail_reply), "error",
 				    json_text(res->ok ? NULL : res->error), "delivered", res->delivered);
+	json_object_set_new(verdict, "budget_exhausted", json_boolean(res->budget_exhausted));
+	json_object_set_new(verdict, "step_timeout", json_boolean(res->step_timeout));
+	json_object_set_new(verdict, "cut_stage", res->budget_exhausted || res->step_timeout
+							  ? json_string(stage_name(res->cut_stage)) : json_null());
 	json_t *expl = json_array();
 	for (size_t i = 0; i < res->nexplanations; i++)
 		json_array_append_new(expl, smtp_json_explanation(&res->explanations[i]));

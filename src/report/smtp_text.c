@@ -7,11 +7,15 @@
 #include "util/text.h"
 
 /* Prints multi-line untrusted text, each line indented. */
-static const char *step_status(const struct smtp_step *s)
+/* The step the test stopped at is not "ok" even when its reply was not a refusal (a final 334). */
+static const char *step_status(const struct smtp_result *res, const struct smtp_step *s)
 {
 	if (!s->done)
-		return "no reply";
+		return res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no reply";
 	if (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed))
+		return "FAIL";
+	if (!res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) &&
+	    (s->reply.code / 100 == 3 || !s->reply.nlines))
 		return "FAIL";
 	return "ok";
 }
@@ -42,6 +46,8 @@ static void caps_line(struct buf *b, const struct smtp_caps *c)
 	} else {
 		buf_puts(b, "no AUTH");
 	}
+	if (c->cut)
+		buf_printf(b, " (reply cut at %d lines: later keywords not seen)", SMTP_REPLY_MAX_LINES);
 }
 
 static void verdict_line(struct buf *b, const struct smtp_request *req, const struct smtp_result *res)
@@ -50,6 +56,9 @@ static void verdict_line(struct buf *b, const struct smtp_request *req, const st
 		buf_puts(b, "PASSED: the message was accepted for delivery");
 	else if (res->ok)
 		buf_printf(b, "PASSED up to %s (nothing was delivered; use --send to deliver)", stage_name(req->stop_after));
+	else if (res->budget_exhausted)
+		buf_printf(b, "NOT TESTED from %s on: the run's time budget ran out (after waiting %.1f s at that stage)",
+			   stage_name(res->failed_stage), res->cut_wait_ms / 1000.0);
 	else if (res->fail_reply.nlines) {
 		char *j = smtp_reply_joined(&res->fail_reply);
 		buf_printf(b, "FAILED at %s: %s", stage_name(res->failed_stage), j);
@@ -67,7 +76,7 @@ void smtp_report_text(FILE *out, const struct smtp_request *req, const struct sm
 	fprintf(out, " port %ld, %s%s%s\n", res->port_used, tls_mode_name(res->tls_used),
 		res->ip ? ", address " : "", res->ip ? res->ip : "");
 	verdict_line(&b, req, res);
-	fprintf(out, "%sVerdict: ", term_col(colour, res->ok ? C_GRN : C_RED));
+	fprintf(out, "%sVerdict: ", term_col(colour, res->ok ? C_GRN : res->budget_exhausted ? C_YEL : C_RED));
 	term_put(out, buf_str(&b));
 	fprintf(out, "%s\n", term_col(colour, C_OFF));
 	buf_free(&b);
@@ -77,7 +86,7 @@ void smtp_report_text(FILE *out, const struct smtp_request *req, const struct sm
 	fprintf(out, "\n%sConversation%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
-		const char *st = step_status(s);
+		const char *st = step_status(res, s);
 		fprintf(out, "  %s%-8s%s %-15s %7.1f ms  ", term_col(colour, strcmp(st, "ok") ? C_RED : C_GRN), st,
 			term_col(colour, C_OFF), stage_name(s->stage), s->elapsed_ms);
 		if (s->command) {
@@ -94,6 +103,13 @@ void smtp_report_text(FILE *out, const struct smtp_request *req, const struct sm
 				fputs("...", out);
 			}
 			free(j);
+			char *note = smtp_reply_cut_note(&s->reply);
+			if (note) {
+				fputs("  [", out);
+				term_put(out, note);
+				fputc(']', out);
+				free(note);
+			}
 		} else if (s->detail) {
 			term_put(out, s->detail);
 		}
@@ -209,10 +225,17 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
 		char *j = smtp_reply_joined(&s->reply);
-		fprintf(out, "| %s | %s | %.1f | ", stage_name(s->stage), step_status(s), s->elapsed_ms);
+		fprintf(out, "| %s | %s | %.1f | ", stage_name(s->stage), step_status(res, s), s->elapsed_ms);
 		term_md(out, s->command ? s->command : "");
 		fputs(" | ", out);
 		term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : ""));
+		char *note = smtp_reply_cut_note(&s->reply);
+		if (note) {
+			fputs(" [", out);
+			term_md(out, note);
+			fputc(']', out);
+			free(note);
+		}
 		fputs(" |\n", out);
 		free(j);
 	}

@@ -34,7 +34,7 @@ static void parse_keyword(struct smtp_caps *caps, const char *kw)
 #define IS(k) (n == strlen(k) && strncasecmp(kw, k, n) == 0)
 	if (IS("SIZE")) {
 		caps->size_present = true;
-		caps->size = atoll(args);
+		caps->size = strtoll(args, NULL, 10); /* saturates at LLONG_MAX */
 		if (caps->size < 0)
 			caps->size = 0;
 	} else if (IS("AUTH")) {

@@ -12,6 +12,7 @@ struct smtp_caps {
 	struct strlist auth;    /* AUTH mechanisms, upper case, in the server's order */
 	struct strlist keywords;/* every extension line as sent (sanitised), greeting line excluded */
 	char *greeting;         /* the first line's text (server name and greeting) */
+	bool cut;               /* the reply was cut (SMTP_REPLY_MAX_LINES): later keywords were not seen */
 };
 
 /* Parses a 250 EHLO reply given as its lines joined by '\n' (codes included, as in

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "smtp/smtp.h"
+#include "smtp/session.h"
 #include "smtp/xfer_curl.h"
 #include "util/clock.h"
 #include "util/text.h"
@@ -57,14 +58,76 @@ static void set_failure(struct smtp_result *res, enum stage st, const struct smt
 		res->error = xstrdup(why);
 }
 
-/* Explains a failure that came without an SMTP reply, from libcurl's code. */
-static void transport_failure(const struct smtp_request *req, struct smtp_result *res)
+/* "EHLO", "HELO", "STARTTLS", "AUTH LOGIN", "MAIL FROM", "RCPT TO", "DATA": the command a
+ * step waited on, for "no reply to X". */
+static void command_name(const struct smtp_step *st, char *out, size_t outsz)
+{
+	switch (st ? st->stage : STAGE_UNKNOWN) {
+	case STAGE_MAIL_FROM: snprintf(out, outsz, "MAIL FROM"); return;
+	case STAGE_RCPT_TO: snprintf(out, outsz, "RCPT TO"); return;
+	case STAGE_END_OF_DATA: snprintf(out, outsz, "the end of the message"); return;
+	default: break;
+	}
+	const char *c = st && st->command ? st->command : "the command";
+	size_t n = strcspn(c, " ");
+	if (st && st->stage == STAGE_AUTH && c[n] == ' ')
+		n += 1 + strcspn(c + n + 1, " "); /* "AUTH LOGIN" */
+	snprintf(out, outsz, "%.*s", (int)(n < 60 ? n : 60), c);
+}
+
+/* The step that was waiting, i.e. the last one that is not QUIT. */
+static const struct smtp_step *last_step(const struct smtp_result *res)
+{
+	for (size_t i = res->nsteps; i-- > 0;)
+		if (res->steps[i].stage != STAGE_QUIT)
+			return &res->steps[i];
+	return NULL;
+}
+
+/* The run was cut by session_tick(): a step that got no reply in time, or the budget. */
+static void cut_failure(const struct smtp_request *req, struct smtp_result *res)
+{
+	char why[600], cmd[80];
+	double secs = (double)req->timeout_ms / 1000.0;
+	enum stage st = res->cut_stage;
+	const struct smtp_step *last = last_step(res);
+	if (res->reply_too_large) {
+		snprintf(why, sizeof(why), "the server's reply at %s was too large (more than %d KiB; %lld bytes received): "
+			 "the test stopped reading it", stage_name(st), SESSION_MAX_REPLY_BYTES / 1024, res->reply_bytes);
+		set_failure(res, st, NULL, why);
+		return;
+	}
+	if (res->budget_exhausted) {
+		snprintf(why, sizeof(why), "not tested: the run's time budget ran out during %s (after waiting %.1f s); "
+			 "this stage and the ones after it were not tested", stage_name(st), res->cut_wait_ms / 1000.0);
+		set_failure(res, st, NULL, why);
+		return;
+	}
+	switch (st) {
+	case STAGE_CONNECT:
+		snprintf(why, sizeof(why), "no TCP connection to %s port %ld within %g s (filtered by a firewall, or wrong address)",
+			 res->host, res->port_used, secs);
+		break;
+	case STAGE_BANNER:
+		snprintf(why, sizeof(why), "%s, but the server sent no greeting (220) within %g s",
+			 res->tls.established ? "the TLS handshake completed" : "connected", secs);
+		break;
+	case STAGE_TLS_HANDSHAKE:
+		snprintf(why, sizeof(why), "no answer to the TLS handshake within %g s", secs);
+		break;
+	default:
+		command_name(last, cmd, sizeof(cmd));
+		snprintf(why, sizeof(why), "no reply to %s within %g s", cmd, secs);
+	}
+	set_failure(res, st, NULL, why);
+}
+
+/* Explains a failure that came without an SMTP reply, from libcurl's code. pending is the
+ * stage the conversation was waiting on (session_pending_stage()). */
+static void transport_failure(const struct smtp_request *req, struct smtp_result *res, enum stage pending)
 {
 	int rc = res->curl_code;
-	const struct smtp_step *last = NULL;
-	for (size_t i = res->nsteps; i-- > 0 && !last;)
-		if (res->steps[i].stage != STAGE_QUIT)
-			last = &res->steps[i];
+	const struct smtp_step *last = last_step(res);
 	char why[600];
 	const char *cerr = res->curl_error ? res->curl_error : "";
 	enum stage st = last ? last->stage : STAGE_CONNECT;
@@ -79,16 +142,11 @@ static void transport_failure(const struct smtp_request *req, struct smtp_result
 		st = STAGE_CONNECT;
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		if (last && last->stage == STAGE_CONNECT && !last->done)
-			snprintf(why, sizeof(why), "no TCP connection to %s port %ld within %ld s (filtered by a firewall, or wrong address)",
-				 res->host, res->port_used, req->timeout_ms / 1000);
-		else if (last && last->stage == STAGE_CONNECT)
-			snprintf(why, sizeof(why), "connected, but the server sent no greeting within %ld s", req->timeout_ms / 1000);
-		else
-			snprintf(why, sizeof(why), "no reply within the time limit at %s: %s", stage_name(st), cerr);
-		if (last && last->stage == STAGE_CONNECT && last->done)
-			st = STAGE_BANNER;
-		break;
+		/* libcurl's own limits are all the run's budget (xfer_curl.c) */
+		res->budget_exhausted = true;
+		res->cut_stage = pending;
+		cut_failure(req, res);
+		return;
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CACERT_BADFILE:
@@ -109,19 +167,26 @@ static void transport_failure(const struct smtp_request *req, struct smtp_result
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_WEIRD_SERVER_REPLY:
+		/* e.g. implicit TLS completed, then the connection closed: the greeting failed, not TLS */
+		st = pending;
 		snprintf(why, sizeof(why), "the server closed the connection or answered something that is not SMTP at %s: %s",
 			 stage_name(st), cerr);
 		break;
 	default:
 		snprintf(why, sizeof(why), "%s", cerr[0] ? cerr : curl_easy_strerror((CURLcode)rc));
 	}
-	set_failure(res, st, last && last->reply.nlines ? &last->reply : NULL, why);
+	bool own_reply = last && last->reply.complete && last->stage == st;
+	set_failure(res, st, own_reply ? &last->reply : NULL, why);
 }
 
-static void decide_verdict(const struct smtp_request *req, struct smtp_result *res, bool stopped)
+static void decide_verdict(const struct smtp_request *req, struct smtp_result *res, bool stopped, enum stage pending)
 {
 	res->ok = true;
 	res->failed_stage = STAGE_LAST;
+	if (res->step_timeout || res->budget_exhausted || res->reply_too_large) {
+		cut_failure(req, res);
+		return;
+	}
 	int rc = res->curl_code;
 	bool clean = rc == CURLE_OK || (stopped && (rc == CURLE_WRITE_ERROR || rc == CURLE_ABORTED_BY_CALLBACK));
 	if (!clean) {
@@ -139,7 +204,7 @@ static void decide_verdict(const struct smtp_request *req, struct smtp_result *r
 				break;
 		}
 		if (res->ok)
-			transport_failure(req, res);
+			transport_failure(req, res, pending);
 		return;
 	}
 	res->completed = true;
@@ -178,13 +243,20 @@ static int run_once(const struct smtp_request *req, enum tls_mode mode, long bud
 	res->host = text_sanitize(req->server, 255, 0);
 	res->port_used = req->port;
 	session_init(&sess, req, res, mode == TLS_IMPLICIT);
-	xfer_run(req, x, budget, res, &sess);
+	if (budget > 0) {
+		xfer_run(req, x, budget, res, &sess);
+	} else {
+		/* nothing left of the budget: not tested (never a failure) */
+		res->budget_exhausted = true;
+		res->cut_stage = STAGE_CONNECT;
+	}
+	session_finish(&sess);
 	bool stopped = sess.stop_now;
 	if (mode == TLS_AUTO)
 		res->tls_used = res->tls.established ? TLS_STARTTLS : TLS_NONE;
 	else
 		res->tls_used = mode;
-	decide_verdict(req, res, stopped);
+	decide_verdict(req, res, stopped, session_pending_stage(&sess, true));
 	return 0;
 }
 
@@ -207,12 +279,38 @@ static void confirm(const struct smtp_request *req, enum tls_mode mode, enum sta
 	run_once(&q, mode, b, out);
 }
 
+/* A negative follow-up says "no: why", unless it ran out of time (its error says "not tested"). */
+static const char *no_prefix(const struct smtp_result *t)
+{
+	return t->budget_exhausted ? "" : "no: ";
+}
+
 static bool followup_positive(const struct smtp_result *res, const char *what)
 {
 	for (size_t i = 0; i < res->nfollowups; i++)
 		if (strstr(res->followups[i].what, what))
 			return res->followups[i].positive;
 	return false;
+}
+
+static void followup_auth_after_starttls(const struct smtp_request *req, struct smtp_result *res, double deadline)
+{
+	struct smtp_result t = {0};
+	confirm(req, TLS_STARTTLS, STAGE_TLS_HANDSHAKE, deadline, &t);
+	bool pos = t.caps_after.seen && t.caps_after.auth.n > 0;
+	struct buf b = {0};
+	if (pos) {
+		buf_puts(&b, "after STARTTLS the server offers AUTH");
+		for (size_t i = 0; i < t.caps_after.auth.n; i++)
+			buf_printf(&b, " %s", t.caps_after.auth.v[i]);
+	} else if (t.budget_exhausted) {
+		buf_puts(&b, t.error ? t.error : "not tested");
+	} else {
+		buf_printf(&b, "no AUTH after STARTTLS either%s%s", t.error ? ": " : "", t.error ? t.error : "");
+	}
+	add_followup(res, "AUTH after STARTTLS", buf_str(&b), pos);
+	buf_free(&b);
+	smtp_result_free(&t);
 }
 
 static void followups(const struct smtp_request *req, struct smtp_result *res, double deadline)
@@ -227,8 +325,8 @@ static void followups(const struct smtp_request *req, struct smtp_result *res, d
 		confirm(req, TLS_IMPLICIT, STAGE_CONNECT, deadline, &t);
 		const struct smtp_step *b = smtp_result_step(&t, STAGE_BANNER);
 		bool pos = t.tls.established && b && b->reply.code == 220;
-		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "TLS handshake completed and the server greeted: " : "no: ",
-			 pos ? buf_str(&b->reply.lines) : (t.error ? t.error : "no greeting"), "");
+		snprintf(msg, sizeof(msg), "%s%s", pos ? "TLS handshake completed and the server greeted: " : no_prefix(&t),
+			 pos ? buf_str(&b->reply.lines) : (t.error ? t.error : "no greeting"));
 		add_followup(res, "implicit TLS (SSL/TLS) on the same port", msg, pos);
 		smtp_result_free(&t);
 	}
@@ -238,7 +336,7 @@ static void followups(const struct smtp_request *req, struct smtp_result *res, d
 		confirm(req, TLS_NONE, STAGE_TLS_HANDSHAKE, deadline, &t);
 		const struct smtp_step *b = smtp_result_step(&t, STAGE_BANNER);
 		bool pos = b && b->reply.code == 220;
-		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "the server greeted in plain text: " : "no: ",
+		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "the server greeted in plain text: " : no_prefix(&t),
 			 pos ? buf_str(&b->reply.lines) : (t.error ? t.error : "no greeting"),
 			 pos && t.caps_before.starttls ? " (and offers STARTTLS)" : "");
 		add_followup(res, "plain SMTP / STARTTLS on the same port", msg, pos);
@@ -254,29 +352,15 @@ static void followups(const struct smtp_request *req, struct smtp_result *res, d
 		struct smtp_result t = {0};
 		confirm(&q2, res->tls_used, STAGE_TLS_HANDSHAKE, deadline, &t);
 		bool pos = t.tls.established;
-		snprintf(msg, sizeof(msg), "%s%s%s", pos ? "without the TLS ceiling the handshake succeeds with " : "no: ",
-			 pos ? t.tls.version : (t.error ? t.error : "the handshake fails too"), "");
+		snprintf(msg, sizeof(msg), "%s%s", pos ? "without the TLS ceiling the handshake succeeds with " : no_prefix(&t),
+			 pos ? t.tls.version : (t.error ? t.error : "the handshake fails too"));
 		add_followup(res, "TLS without the device's ceiling", msg, pos);
 		smtp_result_free(&t);
 	}
 	/* 4. no TLS used and no AUTH offered, but STARTTLS is: is AUTH behind STARTTLS? */
 	if (res->tls_used == TLS_NONE && res->caps_before.seen && res->caps_before.auth.n == 0 &&
-	    res->caps_before.starttls && remaining(deadline) > 1000) {
-		struct smtp_result t = {0};
-		confirm(req, TLS_STARTTLS, STAGE_TLS_HANDSHAKE, deadline, &t);
-		bool pos = t.caps_after.seen && t.caps_after.auth.n > 0;
-		struct buf b = {0};
-		if (pos) {
-			buf_puts(&b, "after STARTTLS the server offers AUTH");
-			for (size_t i = 0; i < t.caps_after.auth.n; i++)
-				buf_printf(&b, " %s", t.caps_after.auth.v[i]);
-		} else {
-			buf_printf(&b, "no AUTH after STARTTLS either%s%s", t.error ? ": " : "", t.error ? t.error : "");
-		}
-		add_followup(res, "AUTH after STARTTLS", buf_str(&b), pos);
-		buf_free(&b);
-		smtp_result_free(&t);
-	}
+	    res->caps_before.starttls && remaining(deadline) > 1000)
+		followup_auth_after_starttls(req, res, deadline);
 }
 
 int smtp_probe(const struct smtp_request *req, struct smtp_result *res)
@@ -298,6 +382,8 @@ int smtp_probe(const struct smtp_request *req, struct smtp_result *res)
 
 int smtp_result_exit(const struct smtp_result *res)
 {
+	if (res->budget_exhausted)
+		return MFP_EXIT_UNKNOWN; /* not tested, whatever was found before the cut */
 	if (!res->ok)
 		return MFP_EXIT_CRITICAL;
 	enum severity w = findings_worst(&res->findings);

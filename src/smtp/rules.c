@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "smtp/session.h"
 #include "smtp/smtp.h"
 #include "util/text.h"
 
@@ -78,22 +79,121 @@ static const struct kb_explanation *explanation_for(const struct smtp_result *r,
 	return NULL;
 }
 
+/* What to do when the test failed at stage st without a refusal from the server: never "see the
+ * other findings" (there may be none). */
+static const char *failure_fix(const struct smtp_result *r, enum stage st)
+{
+	switch (st) {
+	case STAGE_CONNECT:
+		return "Check the server name and port on the device (587 for STARTTLS, 465 for SSL/TLS, 25 for relay), "
+		       "and whether a firewall or the Internet provider blocks that port from the printer's network.";
+	case STAGE_BANNER:
+		if (r->tls.established)
+			return "The TLS handshake worked but no SMTP greeting followed. Usually the port expects plain "
+			       "SMTP/STARTTLS instead (try --tls starttls, or port 587), or a proxy or security appliance "
+			       "that terminates TLS holds the connection. Check the port and TLS mode with the mail administrator.";
+		return "A server that accepts the connection and then stays silent is usually one of: an SMTP proxy or "
+		       "antivirus/firewall that scans outbound mail (it holds the connection while it reaches the real "
+		       "server: exclude the printer or port 25/587 from mail scanning), a tarpit or greylisting delay (try "
+		       "again later, or with a larger --timeout), another service listening on that port (check the port "
+		       "number), or a port that expects SSL/TLS first (port 465: set the device to SSL/TLS, or try --tls implicit).";
+	case STAGE_TLS_HANDSHAKE:
+		return "Make the device's connection security match the port (SSL/TLS on 465, STARTTLS on 587) and allow "
+		       "TLS 1.2; a server that does not answer the handshake may not speak TLS on this port. The TLS "
+		       "section of this report shows what was negotiated.";
+	case STAGE_STARTTLS:
+		return "The server did not start TLS when asked. Use the port where it offers encryption (587 with STARTTLS "
+		       "or 465 with SSL/TLS), or ask the administrator to enable STARTTLS on this port.";
+	case STAGE_AUTH:
+		return "Check the user name (often the full e-mail address), the password and the authentication method "
+		       "on the device, and ask the mail administrator whether this account may log in by SMTP.";
+	default:
+		if (r->step_timeout)
+			return "The server stopped answering at this point. Check whether a firewall, antivirus or SMTP "
+			       "proxy on the printer's network intercepts mail, try again later, or use a larger --timeout "
+			       "if this server is known to be slow; show the conversation (--verbose) to the mail administrator.";
+		return "The server (or a device in between) broke off the conversation at this point. Run the test again "
+		       "with --verbose and show the conversation to the mail administrator.";
+	}
+}
+
+/* The run was cut by its time budget: not tested, and said so. */
+static void rule_not_tested(struct smtp_result *r)
+{
+	char title[300];
+	snprintf(title, sizeof(title), "Not tested: the run's time budget ran out during %s", stage_human(r->failed_stage));
+	struct buf ev = {0};
+	buf_printf(&ev, "%s.", r->error ? r->error : "the time budget ran out");
+	bool any = false;
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct smtp_step *s = &r->steps[i];
+		if (s->done && s->stage != r->failed_stage && (!s->reply.nlines || s->reply.code < 400)) {
+			buf_printf(&ev, "%s%s", any ? ", " : " Passed before the cut: ", stage_name(s->stage));
+			any = true;
+		}
+	}
+	findings_add(&r->findings, "smtp-not-tested", SEV_WARN, title, buf_str(&ev),
+		     "Nothing is known yet about this stage and the ones after it. Run the test again with more time "
+		     "(mfpdoctor smtp --budget SECONDS, or a larger --budget for diagnose).", NULL);
+	buf_free(&ev);
+}
+
+/* A final 334 at AUTH: the server kept challenging and the client gave up. */
+static void rule_auth_challenges(struct smtp_result *r, const struct smtp_reply *rep)
+{
+	const struct smtp_step *a = smtp_result_step(r, STAGE_AUTH);
+	struct buf ev = {0};
+	int n = a ? a->rounds : 0;
+	if (n)
+		buf_printf(&ev, "Server reply: %s, after %d answer%s from the client", buf_str(&rep->lines), n, n == 1 ? "" : "s");
+	else
+		buf_printf(&ev, "Server reply: %s, although the credentials went with the AUTH command", buf_str(&rep->lines));
+	if (r->error)
+		buf_printf(&ev, "; %s", r->error);
+	findings_add(&r->findings, "auth-challenge-loop", SEV_FAIL,
+		     "The login (AUTH) never finished: the server kept asking for more (334) and the client gave up",
+		     buf_str(&ev),
+		     "The server expects a different login exchange than the one used. Select another authentication "
+		     "method on the device (LOGIN or PLAIN), check the user name format (often the full e-mail address), "
+		     "and ask the mail administrator which method this account supports.",
+		     (const char *[]){SRC_RFC4954, NULL});
+	buf_free(&ev);
+}
+
 static void rule_verdict(const struct smtp_request *q, struct smtp_result *r)
 {
 	if (r->ok)
 		return;
+	if (r->budget_exhausted) {
+		rule_not_tested(r);
+		return;
+	}
 	char title[300];
 	const struct smtp_reply *rep = &r->fail_reply;
-	if (rep->complete && rep->code) {
+	if (rep->complete && rep->code && rep->code < 400 && !rep->malformed) {
+		if (r->failed_stage == STAGE_AUTH && rep->code == 334) {
+			rule_auth_challenges(r, rep);
+			return;
+		}
+		snprintf(title, sizeof(title), "The test stopped at %s after a %d reply, which is not a refusal",
+			 stage_human(r->failed_stage), rep->code);
+		struct buf ev = {0};
+		buf_printf(&ev, "Server reply: %s%s%s", buf_str(&rep->lines), r->error ? "; " : "", r->error ? r->error : "");
+		findings_add(&r->findings, "smtp-failed", SEV_FAIL, title, buf_str(&ev), failure_fix(r, r->failed_stage), NULL);
+		buf_free(&ev);
+	} else if (rep->complete && rep->code) {
 		const struct kb_explanation *e = explanation_for(r, rep);
 		snprintf(title, sizeof(title), "The server refused %s: %d%s%s", stage_human(r->failed_stage), rep->code,
 			 rep->enhanced[0] ? " " : "", rep->enhanced);
 		struct buf ev = {0};
 		buf_printf(&ev, "Server reply: %s", buf_str(&rep->lines));
+		if (rep->mixed_codes)
+			buf_printf(&ev, "\nSuspicious reply: its lines carry different codes (first %d, final %d); the final "
+				   "line decides (RFC 5321 §4.2.1)", rep->first_code, rep->code);
 		if (e && e->meaning)
 			buf_printf(&ev, "\nMeaning%s%s: %s", e->provider ? " for " : "", e->provider ? e->provider : "", e->meaning);
 		const char *fix = e && e->fix ? e->fix
-				  : rep->code < 500 ? "A temporary failure: try again later; if it persists, ask the mail administrator what the reply means."
+				  : rep->code < 500 ? "A temporary refusal (4xx): try again later; if it persists, ask the mail administrator what the reply means."
 						    : "Ask the mail administrator what this reply means for this account and device.";
 		const char *srcs[] = {SRC_RFC5321, NULL};
 		struct finding *f = findings_add(&r->findings, "smtp-refused", SEV_FAIL, title, buf_str(&ev), fix,
@@ -103,11 +203,72 @@ static void rule_verdict(const struct smtp_request *q, struct smtp_result *r)
 		buf_free(&ev);
 	} else if (findings_worst(&r->findings) < SEV_FAIL) {
 		/* only when no other rule named the cause */
-		snprintf(title, sizeof(title), "The test send failed at %s", stage_human(r->failed_stage));
-		findings_add(&r->findings, "smtp-failed", SEV_FAIL, title, r->error ? r->error : r->curl_error,
-			     "See the other findings for the likely cause.", NULL);
+		if (r->step_timeout)
+			snprintf(title, sizeof(title), "The server did not answer in time at %s", stage_human(r->failed_stage));
+		else if (rep->malformed)
+			snprintf(title, sizeof(title), "The server answered something that is not SMTP at %s", stage_human(r->failed_stage));
+		else
+			snprintf(title, sizeof(title), "The test send failed at %s", stage_human(r->failed_stage));
+		struct buf ev = {0};
+		buf_puts(&ev, r->error ? r->error : (r->curl_error ? r->curl_error : "no details"));
+		if (rep->nlines)
+			buf_printf(&ev, "; server sent: %s", buf_str(&rep->lines));
+		findings_add(&r->findings, "smtp-failed", SEV_FAIL, title, buf_str(&ev), failure_fix(r, r->failed_stage), NULL);
+		buf_free(&ev);
 	}
 	(void)q;
+}
+
+static const char *step_what(const struct smtp_step *s)
+{
+	return s->command ? s->command : stage_name(s->stage);
+}
+
+/* Replies that break the protocol without failing the test: mixed codes, oversized replies. */
+static void rule_reply_quality(struct smtp_result *r)
+{
+	if (r->reply_too_large) {
+		char title[300];
+		snprintf(title, sizeof(title), "The server's reply at %s was too large to read (more than %d KiB)",
+			 stage_human(r->cut_stage), SESSION_MAX_REPLY_BYTES / 1024);
+		findings_add(&r->findings, "reply-oversized", SEV_FAIL, title, r->error ? r->error : "",
+			     "No SMTP server sends replies this large (RFC 5321 allows 512 bytes per line, real replies are a "
+			     "few lines): the port probably belongs to another service, or something in between is "
+			     "misbehaving. Check the server name and port on the device; a printer will fail here too.",
+			     (const char *[]){SRC_RFC5321, NULL});
+	}
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct smtp_step *s = &r->steps[i];
+		const struct smtp_reply *rep = &s->reply;
+		char title[300];
+		/* the refusal's own finding already says so for the failing reply */
+		bool is_refusal = !r->ok && rep->code >= 400 && s == smtp_result_step(r, r->failed_stage);
+		if (rep->mixed_codes && !is_refusal && !findings_get(&r->findings, "reply-mixed-codes")) {
+			snprintf(title, sizeof(title), "The server's reply to %.80s mixes reply codes (%d, then %d)", step_what(s),
+				 rep->first_code, rep->code);
+			struct buf ev = {0};
+			buf_printf(&ev, "Server reply: %s", buf_str(&rep->lines));
+			findings_add(&r->findings, "reply-mixed-codes", SEV_WARN, title, buf_str(&ev),
+				     "Every line of a multi-line reply must carry the same code; this test decided by the final "
+				     "line (RFC 5321 §4.2.1), a device that reads the first line may decide otherwise. The server "
+				     "(or an SMTP proxy in between) is broken or suspicious: report it to the mail administrator.",
+				     (const char *[]){SRC_RFC5321, NULL});
+			buf_free(&ev);
+		}
+		char *note = smtp_reply_cut_note(rep);
+		if (note && !findings_get(&r->findings, "reply-oversized")) {
+			snprintf(title, sizeof(title), "The server's reply to %.80s was oversized: %s", step_what(s), note);
+			struct buf ev = {0};
+			buf_printf(&ev, "%d lines received; mfpdoctor keeps at most %d lines of %d bytes per reply.",
+				   rep->total_lines, SMTP_REPLY_MAX_LINES, SMTP_REPLY_MAX_LINE);
+			findings_add(&r->findings, "reply-oversized", SEV_WARN, title, buf_str(&ev),
+				     "A real SMTP server's replies are a few short lines (RFC 5321 allows 512 bytes per line); a "
+				     "printer's small buffers may choke on this. Check that the port really belongs to the mail "
+				     "server, and report the reply to the mail administrator.", (const char *[]){SRC_RFC5321, NULL});
+			buf_free(&ev);
+		}
+		free(note);
+	}
 }
 
 static void rule_dns_connect(const struct smtp_request *q, struct smtp_result *r)
@@ -122,7 +283,7 @@ static void rule_dns_connect(const struct smtp_request *q, struct smtp_result *r
 			     "Check the spelling of the SMTP server name on the device and that the device's DNS servers "
 			     "can resolve it (the device needs working DNS settings). Test by entering the name into nslookup "
 			     "on a PC in the same network.", s);
-	} else if (r->curl_code == 7 || (r->curl_code == 28 && r->nsteps && !r->steps[0].done)) {
+	} else if (r->curl_code == 7 || (r->step_timeout && r->cut_stage == STAGE_CONNECT)) {
 		snprintf(ev, sizeof(ev), "%s", r->error ? r->error : "no connection");
 		char t[400];
 		snprintf(t, sizeof(t), "No connection to %s port %ld", r->host, r->port_used);
@@ -383,8 +544,16 @@ static void rule_recipients(const struct smtp_request *q, struct smtp_result *r)
 	if (refused && refused < total) {
 		char t[200];
 		snprintf(t, sizeof(t), "%d of %d recipients were refused", refused, total);
-		findings_add(&r->findings, "rcpt-some-refused", SEV_FAIL, t, "See the rcpt-to stages.",
+		struct buf ev = {0};
+		for (size_t i = 0; i < r->nsteps; i++) {
+			const struct smtp_step *s = &r->steps[i];
+			if (s->stage == STAGE_RCPT_TO && s->reply.code >= 400)
+				buf_printf(&ev, "%s%s => %s", ev.len ? "\n" : "", s->command ? s->command : "RCPT TO",
+					   buf_str(&s->reply.lines));
+		}
+		findings_add(&r->findings, "rcpt-some-refused", SEV_FAIL, t, buf_str(&ev),
 			     "Check the refused addresses and whether the server allows relaying to them.", NULL);
+		buf_free(&ev);
 	}
 	(void)q;
 }
@@ -401,6 +570,7 @@ void smtp_rules_apply(const struct smtp_request *req, struct smtp_result *res)
 	rule_ehlo(req, res);
 	rule_size(req, res);
 	rule_recipients(req, res);
+	rule_reply_quality(res);
 	rule_verdict(req, res);
 	findings_sort(&res->findings);
 }

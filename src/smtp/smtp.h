@@ -39,7 +39,8 @@ struct smtp_request {
 	enum stage stop_after;     /* STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO */
 	bool send;                 /* deliver for real */
 	long long size;            /* attachment size in bytes */
-	long timeout_ms;           /* per network step */
+	long timeout_ms;           /* per network step: the longest wait for the next reply line (or for
+				    * the TCP connection, a TLS handshake, upload progress) */
 	long budget_ms;            /* whole run, follow-up probes included */
 	const char *cafile;
 	bool insecure;
@@ -97,6 +98,21 @@ struct smtp_result {
 	enum stage failed_stage;   /* STAGE_LAST when none */
 	struct smtp_reply fail_reply;
 	char *error;               /* our description of a failure without a reply (timeouts, TLS) */
+	/* The run's time budget (req->budget_ms) ran out during cut_stage: that stage and every later
+	 * one are NOT TESTED (not failed). ok is false, failed_stage = cut_stage, error says "not
+	 * tested: the run's time budget ran out during STAGE", and smtp_result_exit() returns 3
+	 * (UNKNOWN), never 2, whatever else was found. Callers that share a budget (diagnose) rely on it. */
+	bool budget_exhausted;
+	/* One step got no reply (nor any other sign of life) within req->timeout_ms: a real
+	 * failure of cut_stage, e.g. "no reply to EHLO within 3 s". */
+	bool step_timeout;
+	/* One reply was larger than SESSION_MAX_REPLY_BYTES, or libcurl refused it as too large:
+	 * the test stopped reading at cut_stage (a failure). */
+	bool reply_too_large;
+	long long reply_bytes;     /* how much of it had arrived */
+	enum stage cut_stage;      /* the stage that was waiting when the run was cut (any of the flags) */
+	double cut_wait_ms;        /* how long it had been waiting */
+	size_t transcript_dropped; /* transcript lines not kept (SESSION_MAX_TRANSCRIPT_*) */
 	int curl_code;
 	char *curl_error;
 	bool delivered;
@@ -123,7 +139,8 @@ void smtp_rules_apply(const struct smtp_request *req, struct smtp_result *res);
 /* Returns the step for stage (the last one of that stage), or NULL. */
 const struct smtp_step *smtp_result_step(const struct smtp_result *res, enum stage s);
 
-/* Exit code for a finished result (0 ok, 1 warnings, 2 failed, 3 could not test). */
+/* Exit code for a finished result (0 ok, 1 warnings, 2 failed, 3 could not test: always 3 when
+ * res->budget_exhausted). */
 int smtp_result_exit(const struct smtp_result *res);
 
 void smtp_result_free(struct smtp_result *res);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/redact.h"
 #include "util/text.h"
 
 /* OpenSSL's callbacks carry no user pointer of ours: one probe runs at a time. */
@@ -19,7 +20,10 @@ static char *name_line(X509_NAME *n)
 {
 	char buf[512];
 	X509_NAME_oneline(n, buf, sizeof(buf));
-	return text_sanitize(buf, 500, 0);
+	char *safe = redact_scrub(buf); /* the server chose these names */
+	char *clean = text_sanitize(safe, 500, 0);
+	free(safe);
+	return clean;
 }
 
 static void asn1_time_iso(const ASN1_TIME *t, char *out, size_t outsz, long *days_left)

@@ -15,6 +15,8 @@
 
 #include "smtp/message.h"
 #include "smtp/tlsinfo.h"
+#include "util/clock.h"
+#include "util/redact.h"
 #include "util/text.h"
 
 static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *userp)
@@ -32,7 +34,7 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *
 		session_reply(s, data, size);
 		break;
 	case CURLINFO_DATA_OUT:
-		s->bytes_out += (long long)size;
+		session_data_out(s, size);
 		break;
 	default:
 		break;
@@ -44,7 +46,7 @@ static size_t on_header(char *b, size_t sz, size_t n, void *userp)
 {
 	(void)b;
 	struct smtp_session *s = userp;
-	return s->stop_now ? 0 : sz * n;
+	return s->stop_now || s->cut ? 0 : sz * n;
 }
 
 static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -57,7 +59,8 @@ static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_o
 	/* Without --send no message byte may leave: a second guard behind the header callback. */
 	if (s->stop_now || (!s->req->send && ulnow > 0))
 		return 1;
-	return 0;
+	/* the per-step limit and the run's budget (libcurl calls this at least once a second) */
+	return session_tick(s, clock_ms());
 }
 
 static size_t refuse_body(char *b, size_t sz, size_t n, void *userp)
@@ -128,9 +131,15 @@ int xfer_run(const struct smtp_request *req, enum xfer_tls mode, long budget_ms,
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, sess);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (req->timeout_ms + 999) / 1000);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget_ms > 0 ? budget_ms : 1L);
+	/* libcurl's connect timeout spans TCP, banner, EHLO, STARTTLS, TLS and AUTH together, and its
+	 * response timeout runs from the command, not from the last reply line: both would cut a slow
+	 * but live conversation. The per-step limit is session_tick()'s (from on_progress); libcurl's
+	 * own limits are only the run's budget, as a backstop. */
+	long budget = budget_ms > 0 ? budget_ms : 1L;
+	session_set_deadline(sess, clock_ms() + (double)budget);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget);
+	curl_easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (budget + 999) / 1000);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget);
 	curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 
@@ -180,11 +189,14 @@ int xfer_run(const struct smtp_request *req, enum xfer_tls mode, long budget_ms,
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 
 	CURLcode rc = curl_easy_perform(h);
-	session_finish(sess);
 
 	res->curl_code = (int)rc;
-	if (rc != CURLE_OK)
-		res->curl_error = text_sanitize(errbuf[0] ? errbuf : curl_easy_strerror(rc), 500, 0);
+	if (rc != CURLE_OK) {
+		/* libcurl's message can quote the server: secrets out first */
+		char *safe = redact_scrub(errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		res->curl_error = text_sanitize(safe, 500, 0);
+		free(safe);
+	}
 	char *ip = NULL;
 	if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip)
 		res->ip = text_sanitize(ip, 64, 0);

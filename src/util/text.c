@@ -39,6 +39,19 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return need;
 }
 
+/* Unicode bidirectional controls (they reorder what a terminal or browser shows, so device text
+ * could disguise itself): U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069. */
+static int is_bidi_control(const unsigned char *p, size_t l)
+{
+	if (l == 2)
+		return p[0] == 0xd8 && p[1] == 0x9c;
+	if (l != 3 || p[0] != 0xe2)
+		return 0;
+	if (p[1] == 0x80)
+		return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae);
+	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
 char *text_sanitize_n(const char *s, size_t n, size_t max, int keep_newlines)
 {
 	struct buf b = {0};
@@ -69,6 +82,10 @@ char *text_sanitize_n(const char *s, size_t n, size_t max, int keep_newlines)
 		if (!l) {
 			buf_putc(&b, '?');
 			i++;
+			continue;
+		}
+		if (is_bidi_control(p + i, l)) {
+			i += l; /* stripped */
 			continue;
 		}
 		buf_append(&b, s + i, l);

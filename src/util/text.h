@@ -6,7 +6,8 @@
 
 /* Returns a new string: control characters (C0 except none, DEL, C1) become '?'
  * unless keep_newlines and the byte is '\n' or '\t'; invalid UTF-8 bytes become
- * '?'; the result is cut to at most max bytes (0 = no limit) with "…" appended.
+ * '?'; Unicode bidi controls (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069) are
+ * removed; the result is cut to at most max bytes (0 = no limit) with "…" appended.
  * NULL gives NULL. */
 char *text_sanitize(const char *s, size_t max, int keep_newlines);
 

@@ -66,10 +66,20 @@ static void garbage(void **state)
 	assert_true(r.malformed);
 	assert_int_equal(r.code, 0);
 	smtp_reply_reset(&r);
-	/* codes that disagree between lines */
+	/* codes that disagree between lines: the final line decides (RFC 5321 4.2.1), flagged */
 	smtp_reply_feed(&r, "250-a", 5);
-	smtp_reply_feed(&r, "550 b", 5);
-	assert_true(r.malformed);
+	smtp_reply_feed(&r, "550 5.1.1 b", 11);
+	assert_false(r.malformed);
+	assert_true(r.mixed_codes);
+	assert_int_equal(r.code, 550);
+	assert_int_equal(r.first_code, 250);
+	assert_string_equal(r.enhanced, "5.1.1");
+	smtp_reply_reset(&r);
+	smtp_reply_feed(&r, "550-5.7.1 blocked", 17);
+	smtp_reply_feed(&r, "250 ok", 6);
+	assert_true(r.mixed_codes);
+	assert_int_equal(r.code, 250);
+	assert_string_equal(r.enhanced, ""); /* 5.7.1 is not of the final code's class */
 	smtp_reply_reset(&r);
 	/* control characters and invalid UTF-8 are neutralised */
 	smtp_reply_feed(&r, "550 bad\x1b[31m\xff text", 19);
