@@ -17,7 +17,21 @@ static const char *status_line(const struct diagnosis *dg)
 	case MFP_EXIT_OK: return "OK - scan-to-email should work";
 	case MFP_EXIT_WARNING: return "WARNING - works now, but something needs attention";
 	case MFP_EXIT_CRITICAL: return "CRITICAL - scan-to-email will fail";
-	default: return "UNKNOWN - could not diagnose (see the notes)";
+	default:
+		return dg->ncuts ? "UNKNOWN - not tested: the time budget ran out before a verdict (see 'Not tested')"
+				 : "UNKNOWN - could not diagnose (see the notes)";
+	}
+}
+
+static void cuts_text(FILE *out, const struct diagnosis *dg, bool colour)
+{
+	if (!dg->ncuts)
+		return;
+	fprintf(out, "\n%sNot tested (the time budget ran out)%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		fputs("  - ", out);
+		term_put(out, dg->cuts[i].why);
+		fputc('\n', out);
 	}
 }
 
@@ -37,11 +51,13 @@ static void identity_line(FILE *out, const struct diagnosis *dg)
 	}
 }
 
-static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
+/* cut: the time budget ended the test at this step (not a failure) */
+static void stage_row(FILE *out, const struct smtp_step *s, bool colour, bool cut)
 {
 	bool bad = !s->done || (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed));
-	fprintf(out, "    %s%-4s%s %-15s ", term_col(colour, bad ? C_RED : C_GRN), bad ? "FAIL" : "ok", term_col(colour, C_OFF),
-		stage_name(s->stage));
+	cut = cut && !s->done;
+	fprintf(out, "    %s%-4s%s %-15s ", term_col(colour, cut ? C_YEL : bad ? C_RED : C_GRN), cut ? "cut" : bad ? "FAIL" : "ok",
+		term_col(colour, C_OFF), stage_name(s->stage));
 	if (s->command) {
 		term_put(out, s->command);
 		fputs("  ", out);
@@ -55,6 +71,8 @@ static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
 		free(j);
 	} else if (s->detail) {
 		term_put(out, s->detail);
+	} else if (cut) {
+		fputs("(not tested: the time budget ended the test here)", out);
 	} else if (!s->done) {
 		fputs("(no reply)", out);
 	}
@@ -69,7 +87,12 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 	const char *sc = dg->status == MFP_EXIT_OK ? C_GRN : dg->status == MFP_EXIT_WARNING ? C_YEL : C_RED;
 	fprintf(out, "%s%sStatus: %s%s\n", term_col(colour, C_BLD), term_col(colour, sc), status_line(dg), term_col(colour, C_OFF));
 
-	term_findings(out, &dg->findings, colour, true, verbose, true);
+	cuts_text(out, dg, colour);
+	if (dg->ncuts && !dg->findings.n)
+		fprintf(out, "\n%sWhat is wrong, and what to change%s\n  Nothing found in the parts that were tested "
+			     "(see 'Not tested').\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	else
+		term_findings(out, &dg->findings, colour, true, verbose, true);
 
 	if (dg->dev.nevents) {
 		fprintf(out, "\n%sErrors the device logged%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
@@ -112,7 +135,7 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 	} else {
 		fputs("  Conversation:\n", out);
 		for (size_t i = 0; i < dg->smtp.nsteps; i++)
-			stage_row(out, &dg->smtp.steps[i], colour);
+			stage_row(out, &dg->smtp.steps[i], colour, dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps);
 		if (dg->smtp.tls.have_cert) {
 			fprintf(out, "  TLS: %s %s; certificate ", dg->smtp.tls.version, dg->smtp.tls.cipher);
 			term_put(out, dg->smtp.tls.subject);
@@ -146,9 +169,17 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 	term_md(out, diag_device_title(dg, title, sizeof(title)));
 	fputs("  \n**Status:** ", out);
 	term_md(out, status_line(dg));
+	if (dg->ncuts)
+		fputs("\n\n## Not tested (the time budget ran out)\n\n", out);
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		fputs("- ", out);
+		term_md(out, dg->cuts[i].why);
+		fputc('\n', out);
+	}
 	fputs("\n\n## What is wrong, and what to change\n\n", out);
 	if (!dg->findings.n)
-		fputs("Nothing: every check passed.\n", out);
+		fputs(dg->ncuts ? "Nothing found in the parts that were tested (see \"Not tested\").\n"
+				: "Nothing: every check passed.\n", out);
 	term_md_findings(out, &dg->findings, true);
 	if (dg->dev.nevents) {
 		fputs("\n## Errors the device logged\n\n| code | text | when | meaning | reproduced |\n|---|---|---|---|---|\n", out);
@@ -184,7 +215,8 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 			fprintf(out, "| %s | ", stage_name(s->stage));
 			term_md(out, s->command ? s->command : "");
 			fputs(" | ", out);
-			term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : "(no reply)")));
+			bool cut = dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps && !s->done;
+			term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : cut ? "(not tested: the time budget ended the test here)" : "(no reply)")));
 			fputs(" |\n", out);
 			free(j);
 		}
