@@ -37,7 +37,7 @@ static const struct cli_opt opts[] = {
 	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
 	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
 	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
-	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "the whole run ends within this (default 120); every phase gets its share", "Device"},
+	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "the whole run ends within this (default 120); the test send keeps 40-60 % of it", "Device"},
 	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
 	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
 	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"},
@@ -49,7 +49,7 @@ static const struct cli_opt opts[] = {
 	{"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", "SNMPv3 security level", "SNMP"},
 	{"no-snmp", 0, CLI_FLAG, O_NO_SNMP, NULL, "do not read the device over SNMP", "Device"},
 	{"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "do not run the test send (read and explain only)", "SMTP test send"},
-	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages", "Device"},
+	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages (no HTTP request at all)", "Device"},
 	{"output", 'o', CLI_VALUE, O_OUTPUT, "FILE", "write the report to FILE instead of standard output", "Output"},
 	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or MFPDOCTOR_SMTP_PASSWORD, or a prompt)", "SMTP test send"},
 	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"},
@@ -126,6 +126,16 @@ static void note_cut(struct diagnosis *dg, const struct diag_cfg *c, const char 
 		     what, given / 1000.0, c->budget_s, want / 1000.0);
 }
 
+/* An address on the command line must be one RFC 5321 address: anything else is a usage error. */
+static int address_arg(const char *opt, const char *v, char *err, size_t errsz)
+{
+	char why[160];
+	if (mail_address_valid(v, why, sizeof(why)))
+		return 0;
+	snprintf(err, errsz, "%s: '%.60s' is not an e-mail address: %s", opt, v, why);
+	return -1;
+}
+
 static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 {
 	struct diag_cfg *c = vcfg;
@@ -153,15 +163,11 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 			return -1;
 		c->format = i;
 		return 0;
-	case O_FROM: {
-		char why[160];
-		if (!mail_address_valid(v, why, sizeof(why))) {
-			snprintf(err, errsz, "--from: '%.60s' is not an e-mail address: %s", v, why);
+	case O_FROM:
+		if (address_arg("--from", v, err, errsz))
 			return -1;
-		}
 		o->from = v;
 		return 0;
-	}
 	case O_HTTP: c->web.allow_http = true; return 0;
 	case O_INSECURE: o->insecure = true; return 0;
 	case O_NO_SNMP: c->no_snmp = true; return 0;
@@ -208,19 +214,15 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 			return -1;
 		*(id == O_TLS_MAX ? &o->tls_max : &o->tls_min) = 10 + i;
 		return 0;
-	case O_TO: {
-		char why[160];
+	case O_TO:
 		if (o->nto >= MAX_TO) {
 			snprintf(err, errsz, "--to: at most %d recipients", MAX_TO);
 			return -1;
 		}
-		if (!mail_address_valid(v, why, sizeof(why))) {
-			snprintf(err, errsz, "--to: '%.60s' is not an e-mail address: %s", v, why);
+		if (address_arg("--to", v, err, errsz))
 			return -1;
-		}
 		c->to[o->nto++] = v;
 		return 0;
-	}
 	case O_USER: o->user = v; return 0;
 	case O_VENDOR: c->vendor = v; return 0;
 	case O_VERBOSE: c->verbose = true; return 0;
@@ -529,7 +531,11 @@ const struct cli_cmd cmd_diagnose = {
 		"applies the rules, and prints what is wrong, the evidence, the fix, and a settings checklist.\n"
 		"Nothing is delivered unless --send. Passwords: MFPDOCTOR_SMTP_PASSWORD (or --password-file, or a\n"
 		"prompt), MFPDOCTOR_WEB_PASSWORD, MFPDOCTOR_SNMP_COMMUNITY; never on the command line.\n"
-		"Exit: 0 ok, 1 warning, 2 critical (scan-to-email will fail), 3 unknown, 64 usage error.",
+		"Device values are checked first: a From that is not an e-mail address is reported, never sent;\n"
+		"without a usable From the test stops before MAIL FROM. A phase the --budget cuts short is\n"
+		"'not tested' (shown in the report), never a failure.\n"
+		"Exit: 0 ok, 1 warning, 2 critical (scan-to-email will fail), 3 unknown (also: the budget ended\n"
+		"the test before a verdict), 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
@@ -542,6 +548,7 @@ const struct cli_cmd cmd_check = {
 	.description =
 		"Runs the whole diagnosis and prints it the way monitoring engines expect: a first line\n"
 		"'MFPDOCTOR STATE - summary | perfdata', then one line per finding with its fix.\n"
+		"A test the --budget cut short is 'MFPDOCTOR UNKNOWN - not tested: ...', never CRITICAL.\n"
 		"Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad command line).",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

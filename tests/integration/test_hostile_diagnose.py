@@ -15,7 +15,7 @@ import time
 import urllib.parse
 
 from smtptest import Suite, finding_ids, run, run_json
-from printer import WEB_PASSWORD, SimPrinter
+from printer import SimPrinter
 from simworld import Certs, Persona
 
 S = Suite()
@@ -338,12 +338,17 @@ def smtp_password_echo():
 S.check("SMTP password echoed by the server: 0 hits in every format", smtp_password_echo)
 
 
-# 12. The device shows the web admin credentials (the Basic form) in a settings field: 0 hits.
+# 12. The device shows the web admin password back, HTML-escaped and in the HTTP Basic form, in
+#     its settings fields: 0 hits of any form.
 def web_password_echo():
-    basic = base64.b64encode(("admin:%s" % WEB_PASSWORD).encode()).decode()
+    pw = "Ews&Adm<1n> pw"
+    basic = base64.b64encode(("admin:%s" % pw).encode()).decode()
+    shown = pw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")   # as the page shows it
     with Persona("open", CERTS) as srv:
-        conf = {"host": "localhost", "port": srv.port, "auth": "none", "security": "none", "from": USER, "user": basic}
-        with SimPrinter("xerox-workcentre", os.path.join(TMP, "webecho"), CERTS, conf) as p:
+        conf = {"host": "localhost", "port": srv.port, "auth": "auto", "security": "none", "from": USER,
+                "user": shown.replace("&", "&amp;")}   # the page's HTML source escapes it once more
+        with SimPrinter("xerox-workcentre", os.path.join(TMP, "webecho"), CERTS, conf, web_password=pw,
+                        events=[("016-764", "login %s failed" % basic)]) as p:
             env = dict(p.env(), MFPDOCTOR_WEB_USER="admin")
             args = ["diagnose", p.snmp_peer, "--timeout", "5"] + p.diagnose_args()
             outs = {}
@@ -351,13 +356,13 @@ def web_password_echo():
                 rc, outs[fmt], err, secs = run(args + ["--format", fmt, "--verbose"], env=env)
                 assert secs < 60, secs
         j = json.loads(outs["json"])
-        assert j["device"]["http_requests"] > 0, j["device"]  # the pages were read
+        assert j["device"]["http_requests"] > 0 and j["events"], j["device"]  # the pages were read
         for fmt, text in outs.items():
-            for form in (WEB_PASSWORD, basic, base64.b64encode(WEB_PASSWORD.encode()).decode()):
+            for form in (pw, shown, basic, base64.b64encode(pw.encode()).decode(), urllib.parse.quote(pw, safe="")):
                 assert form not in text, "%r printed in %s" % (form, fmt)
 
 
-S.check("web credentials shown by the device: 0 hits in every format", web_password_echo)
+S.check("web password shown back by the device: 0 hits in every format", web_password_echo)
 
 
 # 13. Addresses on the command line are checked too: a usage error, nothing sent.
