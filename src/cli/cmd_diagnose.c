@@ -136,51 +136,28 @@ static int address_arg(const char *opt, const char *v, char *err, size_t errsz)
 	return -1;
 }
 
-static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
+/* The test send's options with checked values; returns 1 when id is not one of them. */
+static int set_smtp(struct diag_cfg *c, int id, const char *v, char *err, size_t errsz)
 {
-	struct diag_cfg *c = vcfg;
 	struct diag_overrides *o = &c->ov;
 	long n;
-	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
-	if (r <= 0)
-		return r;
+	int i;
 	switch (id) {
 	case O_AUTH:
 		if ((i = cli_parse_choice("auth", v, AUTH_MODE_CHOICES, err, errsz)) < 0)
 			return -1;
 		o->auth = i;
 		return 0;
-	case O_BUDGET:
-		if (cli_parse_long("budget", v, 5, 3600, &n, err, errsz))
-			return -1;
-		c->budget_s = n;
-		return 0;
-	case O_CAFILE: o->cafile = v; return 0;
-	case O_EHLO: o->ehlo = v; return 0;
-	case O_FAMILY: c->family = v; return 0;
-	case O_FORMAT:
-		if ((i = cli_parse_choice("format", v, "text|json|md|html", err, errsz)) < 0)
-			return -1;
-		c->format = i;
-		return 0;
 	case O_FROM:
 		if (address_arg("--from", v, err, errsz))
 			return -1;
 		o->from = v;
 		return 0;
-	case O_HTTP: c->web.allow_http = true; return 0;
-	case O_INSECURE: o->insecure = true; return 0;
-	case O_NO_SNMP: c->no_snmp = true; return 0;
-	case O_NO_TEST: o->no_test = true; return 0;
-	case O_NO_WEB: c->no_web = true; return 0;
-	case O_OUTPUT: c->output = v; return 0;
-	case O_PASSWORD_FILE: c->password_file = v; return 0;
 	case O_PORT:
 		if (cli_parse_long("port", v, 1, 65535, &n, err, errsz))
 			return -1;
 		o->port = n;
 		return 0;
-	case O_SEND: o->send = true; return 0;
 	case O_SERVER:
 		if (!mail_host_valid(v)) {
 			snprintf(err, errsz, "--server: '%.60s' is not a host name or address", v);
@@ -188,7 +165,6 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		}
 		o->server = v;
 		return 0;
-	case O_SERVICE: c->service = v; return 0;
 	case O_SIZE: return cli_parse_size("size", v, &o->size, err, errsz);
 	case O_STOP_AFTER: {
 		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO,
@@ -198,11 +174,6 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		o->stop_after = map[i];
 		return 0;
 	}
-	case O_TIMEOUT:
-		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
-			return -1;
-		c->timeout_s = n;
-		return 0;
 	case O_TLS:
 		if ((i = cli_parse_choice("tls", v, TLS_MODE_CHOICES, err, errsz)) < 0)
 			return -1;
@@ -222,6 +193,46 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		if (address_arg("--to", v, err, errsz))
 			return -1;
 		c->to[o->nto++] = v;
+		return 0;
+	}
+	return 1;
+}
+
+static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
+{
+	struct diag_cfg *c = vcfg;
+	long n;
+	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
+	if (r <= 0 || (r = set_smtp(c, id, v, err, errsz)) <= 0)
+		return r;
+	struct diag_overrides *o = &c->ov;
+	switch (id) {
+	case O_BUDGET:
+		if (cli_parse_long("budget", v, 5, 3600, &n, err, errsz))
+			return -1;
+		c->budget_s = n;
+		return 0;
+	case O_CAFILE: o->cafile = v; return 0;
+	case O_EHLO: o->ehlo = v; return 0;
+	case O_FAMILY: c->family = v; return 0;
+	case O_FORMAT:
+		if ((i = cli_parse_choice("format", v, "text|json|md|html", err, errsz)) < 0)
+			return -1;
+		c->format = i;
+		return 0;
+	case O_HTTP: c->web.allow_http = true; return 0;
+	case O_INSECURE: o->insecure = true; return 0;
+	case O_NO_SNMP: c->no_snmp = true; return 0;
+	case O_NO_TEST: o->no_test = true; return 0;
+	case O_NO_WEB: c->no_web = true; return 0;
+	case O_OUTPUT: c->output = v; return 0;
+	case O_PASSWORD_FILE: c->password_file = v; return 0;
+	case O_SEND: o->send = true; return 0;
+	case O_SERVICE: c->service = v; return 0;
+	case O_TIMEOUT:
+		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
+			return -1;
+		c->timeout_s = n;
 		return 0;
 	case O_USER: o->user = v; return 0;
 	case O_VENDOR: c->vendor = v; return 0;
