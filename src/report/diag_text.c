@@ -238,7 +238,7 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 		term_md(out, dg->cuts[i].why);
 		fputc('\n', out);
 	}
-	fputs("\n\n## What is wrong, and what to change\n\n", out);
+	fputs(dg->ncuts ? "\n## What is wrong, and what to change\n\n" : "\n\n## What is wrong, and what to change\n\n", out);
 	if (!dg->findings.n)
 		fputs(dg->ncuts ? "Nothing found in the parts that were tested (see \"Not tested\").\n"
 				: "Nothing: every check passed.\n", out);
