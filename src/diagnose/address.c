@@ -154,3 +154,23 @@ bool mail_host_valid(const char *s)
 		n--; /* a fully qualified name may end with a dot */
 	return n <= 253 && domain_ok(s, n);
 }
+
+bool mail_address_in_brackets(const char *s, char *out, size_t outsz)
+{
+	const char *lt = s ? strchr(s, '<') : NULL;
+	const char *gt = lt ? strchr(lt, '>') : NULL;
+	if (!lt || !gt || strchr(lt + 1, '<') || strchr(gt + 1, '>') || strchr(gt + 1, '<'))
+		return false;
+	for (const char *p = gt + 1; *p; p++)
+		if (*p != ' ' && *p != '\t')
+			return false; /* text after the address: ESMTP parameters, never "a display name" */
+	for (const char *p = s; p < lt; p++)
+		if (*p == '@' || *p == '"')
+			return false;
+	size_t n = (size_t)(gt - lt - 1);
+	if (n == 0 || n >= outsz)
+		return false;
+	memcpy(out, lt + 1, n);
+	out[n] = '\0';
+	return mail_address_valid(out, NULL, 0);
+}

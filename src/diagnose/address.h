@@ -13,6 +13,10 @@
  * NULL. */
 bool mail_address_valid(const char *s, char *why, size_t whysz);
 
+/* "Name <addr>" (a display name, then one address in angle brackets and nothing after it):
+ * copies addr into out and returns true when addr is valid; false otherwise. */
+bool mail_address_in_brackets(const char *s, char *out, size_t outsz);
+
 /* Returns true when s is a host name (RFC 1123 labels: letters, digits, '-', dots; at most 253
  * octets) or an IPv4/IPv6 address. */
 bool mail_host_valid(const char *s);

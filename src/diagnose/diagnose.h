@@ -61,6 +61,7 @@ struct diagnosis {
 	bool test_ran;
 	char *test_skipped;           /* why no test send, or NULL */
 	bool from_placeholder;        /* no usable From: the test stops before MAIL FROM */
+	char from_addr[257];          /* the address inside a device From "Name <addr>" */
 	struct diag_rejected *rejected;
 	size_t nrejected;
 	struct smtp_result smtp;

@@ -217,12 +217,19 @@ static void mirror_from(struct diagnosis *dg)
 	struct smtp_request *q = &dg->req;
 	char why[160];
 	const struct fact *f = device_get(&dg->dev, "smtp.from");
-	if (f && !mail_address_valid(f->value, why, sizeof(why))) {
-		reject(dg, "from", f, why);
-		f = NULL;
-	}
 	char *origin = f ? fact_origin(f) : NULL;
 	q->from = f ? f->value : NULL;
+	if (f && !mail_address_valid(f->value, why, sizeof(why))) {
+		if (mail_address_in_brackets(f->value, dg->from_addr, sizeof(dg->from_addr))) {
+			device_note(&dg->dev, "the device's From has a display name; the test uses the address in it (%s)", dg->from_addr);
+			q->from = dg->from_addr;
+		} else {
+			reject(dg, "from", f, why);
+			q->from = NULL;
+			free(origin);
+			origin = NULL;
+		}
+	}
 	if (!q->from && !dg->nrejected && q->user && strchr(q->user, '@')) {
 		if (mail_address_valid(q->user, why, sizeof(why))) {
 			q->from = q->user;

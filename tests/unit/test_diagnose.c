@@ -432,6 +432,12 @@ static void address_validator(void **state)
 		strcat(dom, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.");
 	strcat(dom, "com");
 	assert_false(mail_address_valid(dom, why, sizeof(why)));
+	char inner[300];
+	assert_true(mail_address_in_brackets("Scanner 3rd floor <scan@example.com>", inner, sizeof(inner)));
+	assert_string_equal(inner, "scan@example.com");
+	assert_false(mail_address_in_brackets("a@b.test> RET=FULL ENVID=X ORCPT=rfc822;spy@evil.test", inner, sizeof(inner)));
+	assert_false(mail_address_in_brackets("<a@b.test> RET=FULL", inner, sizeof(inner)));
+	assert_false(mail_address_in_brackets("x <a b@c.test>", inner, sizeof(inner)));
 	assert_true(mail_host_valid("smtp.office365.com"));
 	assert_true(mail_host_valid("192.0.2.1"));
 	assert_true(mail_host_valid("::1"));
@@ -504,6 +510,18 @@ static void placeholder_and_hostile_sender(void **state)
 	assert_non_null(strstr(f->title, "The device's From address is not a valid address: a@b.test> RET=FULL"));
 	assert_non_null(strstr(f->evidence, "not sent"));
 	assert_false(has(&dg, "sender-not-tested"));
+	diagnosis_free(&dg);
+
+	/* a display name around one address: the address is used, nothing else */
+	memset(&dg, 0, sizeof(dg));
+	o = no_overrides();
+	device_init(&dg.dev, "192.0.2.43");
+	device_set(&dg.dev, "smtp.host", "mail.example.net", FACT_WEB, "page");
+	device_set(&dg.dev, "smtp.from", "Scanner 3rd floor <scan@example.net>", FACT_WEB, "page: From");
+	diagnose_mirror(&dg, &o, NULL);
+	assert_string_equal(dg.req.from, "scan@example.net");
+	assert_false(dg.from_placeholder);
+	assert_int_equal(dg.nrejected, 0);
 	diagnosis_free(&dg);
 
 	/* a login that is used as the From must be an address too */
