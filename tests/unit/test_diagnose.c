@@ -540,6 +540,18 @@ static void device_numbers_in_range(void **state)
 {
 	(void)state;
 	struct diagnosis dg = {0};
+	/* a server setting that is not a host name: reported, no test */
+	struct diag_overrides o0 = no_overrides();
+	device_init(&dg.dev, "192.0.2.49");
+	device_set(&dg.dev, "smtp.host", "mail.example.net/x?y=1 z", FACT_WEB, "page: Server");
+	diagnose_mirror(&dg, &o0, NULL);
+	assert_non_null(dg.test_skipped);
+	assert_null(dg.req.server);
+	diagnose_conclude(&dg, "2026-11-28");
+	assert_true(has(&dg, "smtp-host-invalid"));
+	assert_int_equal(dg.status, MFP_EXIT_CRITICAL);
+	diagnosis_free(&dg);
+	memset(&dg, 0, sizeof(dg));
 	device_init(&dg.dev, "192.0.2.50");
 	device_set(&dg.dev, "smtp.port", "70000", FACT_SNMP, "oid");
 	assert_null(device_value(&dg.dev, "smtp.port"));
