@@ -15,8 +15,8 @@
 #include "cli/secret.h"
 #include "profile/profile.h"
 #include "device/identify.h"
-#include "device/identify_http.h"
 #include "device/web_read.h"
+#include "diagnose/address.h"
 #include "diagnose/diagnose.h"
 #include "diagnose/probe_dns.h"
 #include "kb/vendor.h"
@@ -37,7 +37,7 @@ static const struct cli_opt opts[] = {
 	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
 	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
 	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
-	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "the whole run ends within this (default 120); every phase gets its share", "Device"},
+	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "the whole run ends within this (default 120); the test send keeps 40-60 % of it", "Device"},
 	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
 	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
 	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"},
@@ -49,7 +49,7 @@ static const struct cli_opt opts[] = {
 	{"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", "SNMPv3 security level", "SNMP"},
 	{"no-snmp", 0, CLI_FLAG, O_NO_SNMP, NULL, "do not read the device over SNMP", "Device"},
 	{"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "do not run the test send (read and explain only)", "SMTP test send"},
-	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages", "Device"},
+	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages (no HTTP request at all)", "Device"},
 	{"output", 'o', CLI_VALUE, O_OUTPUT, "FILE", "write the report to FILE instead of standard output", "Output"},
 	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or MFPDOCTOR_SMTP_PASSWORD, or a prompt)", "SMTP test send"},
 	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"},
@@ -93,29 +93,120 @@ struct diag_cfg {
 	double deadline;            /* clock_ms() by which the run ends */
 };
 
-/* What is left of the run's budget, capped at want_ms; at least 1 ms so every phase ends at once
- * when the budget is gone. */
-static long share(const struct diag_cfg *c, long want_ms)
+/* The SMTP test's reserved share of the budget, set aside before the device is read (0 with
+ * --no-test): what its conversation may need (4 step limits + 10 s, as diagnose_mirror plans
+ * it), but at least 40 % and at most 60 % of the budget. Device reading may not eat it. */
+static long smtp_reserve(const struct diag_cfg *c)
 {
-	double left = c->deadline - clock_ms();
-	long l = left > 1 ? (long)left : 1;
+	if (c->ov.no_test)
+		return 0;
+	long b = c->budget_s * 1000, need = c->timeout_s * 4000 + 10000;
+	long lo = b * 2 / 5, hi = b * 3 / 5;
+	return need < lo ? lo : need > hi ? hi : need;
+}
+
+/* What is left of the run's budget for a phase, capped at want_ms; reserve_ms stays untouched
+ * for the test send. 0 when nothing is left. */
+static long share(const struct diag_cfg *c, long want_ms, long reserve_ms)
+{
+	double left = c->deadline - reserve_ms - clock_ms();
+	long l = left > 0 ? (long)left : 0;
 	return l < want_ms ? l : want_ms;
 }
 
-static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
+/* A device phase got less time than it wanted and used all of it: the budget cut it. */
+static void note_cut(struct diagnosis *dg, const struct diag_cfg *c, const char *phase, const char *what, long want,
+		     long given, double t0, bool complete)
 {
-	struct diag_cfg *c = vcfg;
+	double used = clock_ms() - t0;
+	if (complete || given >= want || used + 50 < given)
+		return;
+	diagnose_cut(dg, phase, "%s: stopped when its share of the run's time budget ran out (%.1f s of --budget %ld; it "
+		     "may take up to %.0f s). What it did not read was not tested: run again with a larger --budget.",
+		     what, given / 1000.0, c->budget_s, want / 1000.0);
+}
+
+/* An address on the command line must be one RFC 5321 address: anything else is a usage error. */
+static int address_arg(const char *opt, const char *v, char *err, size_t errsz)
+{
+	char why[160];
+	if (mail_address_valid(v, why, sizeof(why)))
+		return 0;
+	snprintf(err, errsz, "%s: '%.60s' is not an e-mail address: %s", opt, v, why);
+	return -1;
+}
+
+/* The test send's options with checked values; returns 1 when id is not one of them. */
+static int set_smtp(struct diag_cfg *c, int id, const char *v, char *err, size_t errsz)
+{
 	struct diag_overrides *o = &c->ov;
 	long n;
-	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
-	if (r <= 0)
-		return r;
+	int i;
 	switch (id) {
 	case O_AUTH:
 		if ((i = cli_parse_choice("auth", v, AUTH_MODE_CHOICES, err, errsz)) < 0)
 			return -1;
 		o->auth = i;
 		return 0;
+	case O_FROM:
+		if (address_arg("--from", v, err, errsz))
+			return -1;
+		o->from = v;
+		return 0;
+	case O_PORT:
+		if (cli_parse_long("port", v, 1, 65535, &n, err, errsz))
+			return -1;
+		o->port = n;
+		return 0;
+	case O_SERVER:
+		if (!mail_host_valid(v)) {
+			snprintf(err, errsz, "--server: '%.60s' is not a host name or address", v);
+			return -1;
+		}
+		o->server = v;
+		return 0;
+	case O_SIZE: return cli_parse_size("size", v, &o->size, err, errsz);
+	case O_STOP_AFTER: {
+		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO,
+						 STAGE_DATA};
+		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt|data", err, errsz)) < 0)
+			return -1;
+		o->stop_after = map[i];
+		return 0;
+	}
+	case O_TLS:
+		if ((i = cli_parse_choice("tls", v, TLS_MODE_CHOICES, err, errsz)) < 0)
+			return -1;
+		o->tls = i;
+		return 0;
+	case O_TLS_MAX:
+	case O_TLS_MIN:
+		if ((i = cli_parse_choice(id == O_TLS_MAX ? "tls-max" : "tls-min", v, TLS_VERSION_CHOICES, err, errsz)) < 0)
+			return -1;
+		*(id == O_TLS_MAX ? &o->tls_max : &o->tls_min) = 10 + i;
+		return 0;
+	case O_TO:
+		if (o->nto >= MAX_TO) {
+			snprintf(err, errsz, "--to: at most %d recipients", MAX_TO);
+			return -1;
+		}
+		if (address_arg("--to", v, err, errsz))
+			return -1;
+		c->to[o->nto++] = v;
+		return 0;
+	}
+	return 1;
+}
+
+static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
+{
+	struct diag_cfg *c = vcfg;
+	long n;
+	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
+	if (r <= 0 || (r = set_smtp(c, id, v, err, errsz)) <= 0)
+		return r;
+	struct diag_overrides *o = &c->ov;
+	switch (id) {
 	case O_BUDGET:
 		if (cli_parse_long("budget", v, 5, 3600, &n, err, errsz))
 			return -1;
@@ -129,7 +220,6 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 			return -1;
 		c->format = i;
 		return 0;
-	case O_FROM: o->from = v; return 0;
 	case O_HTTP: c->web.allow_http = true; return 0;
 	case O_INSECURE: o->insecure = true; return 0;
 	case O_NO_SNMP: c->no_snmp = true; return 0;
@@ -137,51 +227,12 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 	case O_NO_WEB: c->no_web = true; return 0;
 	case O_OUTPUT: c->output = v; return 0;
 	case O_PASSWORD_FILE: c->password_file = v; return 0;
-	case O_PORT:
-		if (cli_parse_long("port", v, 1, 65535, &n, err, errsz))
-			return -1;
-		o->port = n;
-		return 0;
 	case O_SEND: o->send = true; return 0;
-	case O_SERVER:
-		if (!*v || strpbrk(v, " /\\@?#\r\n\t")) {
-			snprintf(err, errsz, "--server: '%.60s' is not a host name or address", v);
-			return -1;
-		}
-		o->server = v;
-		return 0;
 	case O_SERVICE: c->service = v; return 0;
-	case O_SIZE: return cli_parse_size("size", v, &o->size, err, errsz);
-	case O_STOP_AFTER: {
-		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO,
-						 STAGE_DATA};
-		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt|data", err, errsz)) < 0)
-			return -1;
-		o->stop_after = map[i];
-		return 0;
-	}
 	case O_TIMEOUT:
 		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
 			return -1;
 		c->timeout_s = n;
-		return 0;
-	case O_TLS:
-		if ((i = cli_parse_choice("tls", v, TLS_MODE_CHOICES, err, errsz)) < 0)
-			return -1;
-		o->tls = i;
-		return 0;
-	case O_TLS_MAX:
-	case O_TLS_MIN:
-		if ((i = cli_parse_choice(id == O_TLS_MAX ? "tls-max" : "tls-min", v, TLS_VERSION_CHOICES, err, errsz)) < 0)
-			return -1;
-		*(id == O_TLS_MAX ? &o->tls_max : &o->tls_min) = 10 + i;
-		return 0;
-	case O_TO:
-		if (o->nto >= MAX_TO || !strchr(v, '@') || strpbrk(v, " <>\r\n")) {
-			snprintf(err, errsz, "--to: '%.60s' is not an e-mail address (at most %d)", v, MAX_TO);
-			return -1;
-		}
-		c->to[o->nto++] = v;
 		return 0;
 	case O_USER: o->user = v; return 0;
 	case O_VENDOR: c->vendor = v; return 0;
@@ -200,7 +251,50 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 	return -1;
 }
 
-/* Reads the device: SNMP, HTTP identification when SNMP gave nothing, then the web pages. */
+/* Reads the device over SNMP, inside its share of the budget. */
+static void read_snmp(struct diag_cfg *c, struct diagnosis *dg, const struct ident_vendors *vs)
+{
+	long want = c->timeout_s * 1000, given = share(c, want, smtp_reserve(c));
+	if (c->no_snmp) {
+		device_note(&dg->dev, "SNMP not read (--no-snmp)");
+		return;
+	}
+	if (given < 200) {
+		diagnose_cut(dg, "snmp", "SNMP: not read, no time left in the budget (--budget %ld) before the test send's "
+			     "reserved share", c->budget_s);
+		return;
+	}
+	double t0 = clock_ms();
+	c->snmp.rq.budget_ms = given;
+	enum dsnmp_result r = dsnmp_read(&c->snmp.rq, vs, &dg->dev);
+	note_cut(dg, c, "snmp", "SNMP", want, given, t0, r == DSNMP_OK);
+}
+
+/* Reads the device's web pages (never with --no-web: no HTTP request at all then). */
+static void read_web(struct diag_cfg *c, struct diagnosis *dg, const char *hostonly, const char *web_password)
+{
+	if (c->no_web) {
+		device_note(&dg->dev, "web pages not read (--no-web)");
+		return;
+	}
+	long want = c->timeout_s * 2000 + 5000, given = share(c, want, smtp_reserve(c));
+	if (given < 500) {
+		diagnose_cut(dg, "web", "web pages: not read, no time left in the budget (--budget %ld) before the test "
+			     "send's reserved share", c->budget_s);
+		return;
+	}
+	c->web.host = hostonly;
+	c->web.vendor = device_value(&dg->dev, "identity.vendor_id");
+	c->web.family = device_value(&dg->dev, "identity.family");
+	c->web.password = web_password;
+	c->web.timeout_ms = c->timeout_s * 1000 < given ? c->timeout_s * 1000 : given;
+	c->web.budget_ms = given;
+	double t0 = clock_ms();
+	int n = web_read(&dg->dev, &c->web);
+	note_cut(dg, c, "web", "web pages", want, given, t0, n > 0 && clock_ms() - t0 + 50 < given);
+}
+
+/* Reads the device: SNMP, then the web pages, each inside its share of the budget. */
 static void read_device(struct diag_cfg *c, struct diagnosis *dg, const char *host, const char *web_password)
 {
 	struct ident_vendors vs;
@@ -217,30 +311,40 @@ static void read_device(struct diag_cfg *c, struct diagnosis *dg, const char *ho
 		device_set(&dg->dev, "identity.vendor_id", c->vendor, FACT_USER, "--vendor");
 	if (c->family)
 		device_set(&dg->dev, "identity.family", c->family, FACT_USER, "--family");
-	bool snmp_nothing = true;
-	if (!c->no_snmp) {
-		c->snmp.rq.budget_ms = share(c, c->timeout_s * 1000);
-		snmp_nothing = dsnmp_read(&c->snmp.rq, &vs, &dg->dev) == DSNMP_NONE;
-	} else {
-		device_note(&dg->dev, "SNMP not read (--no-snmp)");
-	}
-	if (snmp_nothing && c->no_web && !device_value(&dg->dev, "identity.vendor_id"))
-		identify_http(&dg->dev, &vs, hostonly, NULL, share(c, c->timeout_s * 1000));
-	if (!c->no_web) {
-		c->web.host = hostonly;
-		c->web.vendor = device_value(&dg->dev, "identity.vendor_id");
-		c->web.family = device_value(&dg->dev, "identity.family");
-		c->web.password = web_password;
-		c->web.timeout_ms = c->timeout_s * 1000;
-		/* keep room for the test send: at least a third of what is left */
-		c->web.budget_ms = share(c, c->timeout_s * 2000 + 5000);
-		if (c->web.budget_ms > (c->deadline - clock_ms()) * 2 / 3)
-			c->web.budget_ms = (long)((c->deadline - clock_ms()) * 2 / 3) + 1;
-		web_read(&dg->dev, &c->web);
-	} else {
-		device_note(&dg->dev, "web pages not read (--no-web)");
-	}
+	read_snmp(c, dg, &vs);
+	read_web(c, dg, hostonly, web_password);
 	ident_vendors_free(&vs);
+}
+
+/* Runs the test send with what is left of the budget (at least its reserved share). A test the
+ * budget ended before a verdict is "not tested" (smtp.budget_exhausted), never a failure. */
+static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
+{
+	long given = share(c, dg->req.budget_ms, 0);
+	if (given < 200) {
+		free(dg->test_skipped);
+		dg->test_skipped = xasprintf("no time left in the budget (--budget %ld) for the test send", c->budget_s);
+		diagnose_cut(dg, "smtp-test", "the SMTP test send: not run, no time left in the budget (--budget %ld)", c->budget_s);
+		return;
+	}
+	dg->req.budget_ms = given;
+	double start = clock_ms();
+	smtp_probe(&dg->req, &dg->smtp);
+	struct smtp_result *r = &dg->smtp;
+	/* libcurl's whole-transfer limit (CURLE_OPERATION_TIMEDOUT at the end of the share), not a step
+	 * limit; confirmation probes run only when more than a second was left, so a test followed by
+	 * them ended on its own */
+	if (!r->ok && r->curl_code == 28 && !r->nfollowups && clock_ms() - start + 100 >= (double)given)
+		r->budget_exhausted = true;
+	smtp_rules_apply(&dg->req, r);
+	dg->test_ran = true;
+	if (!r->budget_exhausted)
+		return;
+	const struct smtp_step *last = r->nsteps ? &r->steps[r->nsteps - 1] : NULL;
+	diagnose_cut(dg, "smtp-test", "the SMTP test send: not tested to the end. The run's time budget (--budget %ld) ended "
+		     "it after %.1f s, at the stage %s (reading the device took %.1f s, and the test keeps a reserved share). "
+		     "No verdict: this is not a failure. Run again with a larger --budget.", c->budget_s,
+		     (clock_ms() - start) / 1000.0, last ? stage_name(last->stage) : "connect", (start - t0) / 1000.0);
 }
 
 static void identify_service(struct diag_cfg *c, struct diagnosis *dg)
@@ -272,7 +376,7 @@ static void today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
+static void render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool colour)
 {
 	switch (c->format) {
 	case 1: {
@@ -284,8 +388,23 @@ static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
 	case 2: diag_report_md(out, dg, c->verbose); break;
 	case 3: diag_report_html(out, dg); break;
 	case 4: diag_report_nagios(out, dg); break;
-	default: diag_report_text(out, dg, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), c->verbose);
+	default: diag_report_text(out, dg, colour, c->verbose);
 	}
+}
+
+/* Renders through the redacting sink: every byte printed is scrubbed of every registered secret. */
+static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
+{
+	bool colour = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	struct redact_sink k;
+	FILE *f = redact_sink_open(&k);
+	if (!f) {
+		fprintf(stderr, "mfpdoctor diagnose: out of memory\n");
+		return;
+	}
+	render_to(c, dg, f, colour);
+	if (redact_sink_close(&k, out) != 0)
+		fprintf(stderr, "mfpdoctor diagnose: could not write the report\n");
 }
 
 /* --help (rc 1) is success; in plugin mode a usage error is UNKNOWN with a status line. */
@@ -311,52 +430,65 @@ static char *read_secret(const char *what, const char *env, const char *file, in
 	return s;
 }
 
+/* Parses the command line and reads the secrets (registered for redaction at once, before
+ * anything is printed). Returns -1 to go on, or the exit code to end with (help, usage error). */
+static int setup(const struct cli_cmd *self, int argc, char **argv, bool plugin, struct diag_cfg *c, const char **host,
+		 char **smtp_pw, char **web_pw, FILE **out)
+{
+	memset(c, 0, sizeof(*c));
+	opt_snmp_init(&c->snmp);
+	c->ov.tls = -1;
+	c->ov.auth = -1;
+	c->ov.stop_after = STAGE_LAST;
+	c->timeout_s = 10;
+	c->budget_s = 120;
+	int rc = cli_parse_host(self, argc, argv, c, set, host, "printer HOST[:SNMP-PORT]");
+	if (rc == 0 && c->vendor && !kb_vendor_find(c->vendor)) {
+		fprintf(stderr, "mfpdoctor %s: --vendor %.40s is not a known vendor (see devices/)\n", self->name, c->vendor);
+		rc = MFP_EXIT_USAGE;
+	}
+	if (rc == 0 && !c->no_snmp && (rc = opt_snmp_finish(&c->snmp, self->name, *host)) != 0)
+		opt_snmp_free(&c->snmp);
+	if (rc)
+		return plugin_usage(plugin, rc);
+	if (plugin)
+		c->format = 4;
+	int bad = 0;
+	*smtp_pw = read_secret("SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c->password_file, 1, &bad);
+	if (*smtp_pw)
+		redact_add_credential(c->ov.user, *smtp_pw);
+	if (!c->web.user)
+		c->web.user = getenv("MFPDOCTOR_WEB_USER");
+	*web_pw = c->no_web ? NULL : read_secret("web admin password", "MFPDOCTOR_WEB_PASSWORD", c->web_password_file, 0, &bad);
+	if (*web_pw)
+		redact_add_credential(c->web.user, *web_pw);
+	*out = stdout;
+	if (!bad && c->output && !(*out = fopen(c->output, "w"))) {
+		fprintf(stderr, "mfpdoctor diagnose: cannot write %s\n", c->output);
+		bad = 1;
+	}
+	if (!bad)
+		return -1;
+	secret_free(*smtp_pw);
+	secret_free(*web_pw);
+	opt_snmp_free(&c->snmp);
+	redact_clear();
+	return plugin_usage(plugin, MFP_EXIT_USAGE);
+}
+
 /* The whole run; plugin: the Nagios/Icinga form (`check`): one status line with performance
  * data plus the findings, and usage errors reported as UNKNOWN (3). */
 static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plugin)
 {
 	struct diag_cfg c;
-	memset(&c, 0, sizeof(c));
-	opt_snmp_init(&c.snmp);
-	c.ov.tls = -1;
-	c.ov.auth = -1;
-	c.ov.stop_after = STAGE_LAST;
-	c.timeout_s = 10;
-	c.budget_s = 120;
 	const char *host;
-	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "printer HOST[:SNMP-PORT]");
-	if (rc == 0 && c.vendor && !kb_vendor_find(c.vendor)) {
-		fprintf(stderr, "mfpdoctor %s: --vendor %.40s is not a known vendor (see devices/)\n", self->name, c.vendor);
-		rc = MFP_EXIT_USAGE;
-	}
-	if (rc == 0 && !c.no_snmp && (rc = opt_snmp_finish(&c.snmp, self->name, host)) != 0)
-		opt_snmp_free(&c.snmp);
-	if (rc)
-		return plugin_usage(plugin, rc);
-	if (plugin)
-		c.format = 4;
-	int bad = 0;
-	char *smtp_pw = read_secret("SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c.password_file, 1, &bad);
-	if (!c.web.user)
-		c.web.user = getenv("MFPDOCTOR_WEB_USER");
-	char *web_pw = c.no_web ? NULL : read_secret("web admin password", "MFPDOCTOR_WEB_PASSWORD", c.web_password_file, 0, &bad);
-	FILE *out = stdout;
-	if (!bad && c.output && !(out = fopen(c.output, "w"))) {
-		fprintf(stderr, "mfpdoctor diagnose: cannot write %s\n", c.output);
-		bad = 1;
-	}
-	if (bad) {
-		secret_free(smtp_pw);
-		secret_free(web_pw);
-		opt_snmp_free(&c.snmp);
-		redact_clear();
-		return plugin_usage(plugin, MFP_EXIT_USAGE);
-	}
-	if (smtp_pw)
-		redact_add_plain_blob(c.ov.user, smtp_pw);
+	char *smtp_pw = NULL, *web_pw = NULL;
+	FILE *out = NULL;
+	int rc = setup(self, argc, argv, plugin, &c, &host, &smtp_pw, &web_pw, &out);
+	if (rc >= 0)
+		return rc;
 	c.ov.to = c.to;
 	c.ov.timeout_ms = c.timeout_s * 1000;
-
 	double t0 = clock_ms();
 	c.deadline = t0 + (double)c.budget_s * 1000;
 	struct diagnosis dg;
@@ -367,18 +499,12 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	dg.family_id = device_value(&dg.dev, "identity.family");
 	diagnose_explain_events(&dg); /* first: a logged code's stage decides how far the test goes */
 	diagnose_mirror(&dg, &c.ov, smtp_pw);
-	if (dg.req.user && smtp_pw) {
-		redact_add_plain_blob(dg.req.user, smtp_pw);
-		redact_add_xoauth2_blob(dg.req.user, smtp_pw);
-	}
-	if (dg.req.from)
+	if (dg.req.user && smtp_pw)
+		redact_add_credential(dg.req.user, smtp_pw); /* the device's login: its SASL and Basic forms too */
+	if (dg.req.from && !dg.from_placeholder)
 		probe_sender_domain(&dg.dev, dg.req.from);
-	if (!dg.test_skipped) {
-		dg.req.budget_ms = share(&c, dg.req.budget_ms);
-		smtp_probe(&dg.req, &dg.smtp);
-		smtp_rules_apply(&dg.req, &dg.smtp);
-		dg.test_ran = true;
-	}
+	if (!dg.test_skipped)
+		run_test(&c, &dg, t0);
 	identify_service(&c, &dg); /* by host name, and by the banner the test saw */
 	char day[11];
 	today(day);
@@ -418,7 +544,11 @@ const struct cli_cmd cmd_diagnose = {
 		"applies the rules, and prints what is wrong, the evidence, the fix, and a settings checklist.\n"
 		"Nothing is delivered unless --send. Passwords: MFPDOCTOR_SMTP_PASSWORD (or --password-file, or a\n"
 		"prompt), MFPDOCTOR_WEB_PASSWORD, MFPDOCTOR_SNMP_COMMUNITY; never on the command line.\n"
-		"Exit: 0 ok, 1 warning, 2 critical (scan-to-email will fail), 3 unknown, 64 usage error.",
+		"Device values are checked first: a From that is not an e-mail address is reported, never sent;\n"
+		"without a usable From the test stops before MAIL FROM. A phase the --budget cuts short is\n"
+		"'not tested' (shown in the report), never a failure.\n"
+		"Exit: 0 ok, 1 warning, 2 critical (scan-to-email will fail), 3 unknown (also: the budget ended\n"
+		"the test before a verdict), 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
@@ -431,6 +561,7 @@ const struct cli_cmd cmd_check = {
 	.description =
 		"Runs the whole diagnosis and prints it the way monitoring engines expect: a first line\n"
 		"'MFPDOCTOR STATE - summary | perfdata', then one line per finding with its fix.\n"
+		"A test the --budget cut short is 'MFPDOCTOR UNKNOWN - not tested: ...', never CRITICAL.\n"
 		"Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad command line).",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

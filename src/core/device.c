@@ -1,6 +1,7 @@
 /* core/device.c — the device record; see device.h. */
 #include "core/device.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,37 @@ static struct fact *find(const struct device *d, const char *key)
 	return NULL;
 }
 
+/* Device numbers become facts only inside their range: returns the value to store (a new
+ * string), or NULL with a note when it cannot be used at all. Other keys: a copy. */
+static char *checked_number(struct device *d, const char *key, const char *v)
+{
+	bool port = strcmp(key, "smtp.port") == 0, size = strcmp(key, "smtp.max_size") == 0;
+	if (!port && !size)
+		return xstrdup(v);
+	char *end = NULL;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	bool num = end != v && *end == '\0' && errno == 0;
+	if (port && (!num || n < 1 || n > 65535)) {
+		device_note(d, "the device reports SMTP port '%.40s', which is not a port number (1-65535); ignored", v);
+		return NULL;
+	}
+	if (size && (!num && errno != ERANGE)) {
+		device_note(d, "the device reports an implausible max size ('%.40s'); ignored", v);
+		return NULL;
+	}
+	if (size && (n <= 0 || errno == ERANGE || n > DEVICE_MAX_SIZE)) {
+		bool big = errno == ERANGE ? v[0] != '-' : n > 0;
+		if (big)
+			device_note(d, "the device reports an implausible max size (%.40s bytes, more than 2 GiB); treated as 2 GiB", v);
+		else
+			device_note(d, "the device reports an implausible max size (%s); ignored",
+				    n == 0 ? "0 bytes" : "a negative number: the value is out of range or wrong");
+		return big ? xasprintf("%lld", DEVICE_MAX_SIZE) : NULL;
+	}
+	return xstrdup(v);
+}
+
 void device_set(struct device *d, const char *key, const char *value, enum fact_source src, const char *where)
 {
 	if (!value)
@@ -48,6 +80,11 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 		free(clean);
 		return;
 	}
+	char *checked = checked_number(d, key, clean);
+	free(clean);
+	if (!checked)
+		return;
+	clean = checked;
 	struct fact *f = find(d, key);
 	if (f && f->source != src) {
 		if (strcasecmp(f->value, clean) != 0) {

@@ -21,6 +21,11 @@ const char *fact_source_name(enum fact_source s); /* "snmp" | "web" | "user" | "
  *   smtp.host smtp.port smtp.security (none|starttls|implicit) smtp.auth (none|plain|login|cram-md5|
  *   ntlm|xoauth2|auto|pop-before-smtp) smtp.user smtp.from smtp.ehlo_name smtp.tls_max (1.0..1.3)
  *   smtp.max_size (bytes) smtp.test_result */
+/* The largest message size a device may sensibly report (2 GiB): larger values are capped, with
+ * a note ("the device reports an implausible max size"); negative or non-numeric ones dropped.
+ * smtp.port must be 1-65535. device_set() enforces both. */
+#define DEVICE_MAX_SIZE 2147483648LL
+
 struct fact {
 	char *key;
 	char *value;          /* sanitised text */

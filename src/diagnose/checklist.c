@@ -46,6 +46,14 @@ static struct checklist_item *add_item(struct checklist *c)
 	return it;
 }
 
+struct checklist_item *checklist_add(struct checklist *c, const char *setting, const char *side)
+{
+	struct checklist_item *it = add_item(c);
+	it->setting = xstrdup(setting);
+	it->side = xstrdup(side);
+	return it;
+}
+
 static const char *security_words(const char *s)
 {
 	if (!s)

@@ -53,6 +53,9 @@ struct checklist {
 void checklist_build(const json_t *vendor, const json_t *family, const json_t *service, const char *today,
 		     struct checklist *out);
 
+/* Appends an empty item (setting and side copied; everything else NULL, status unknown). */
+struct checklist_item *checklist_add(struct checklist *c, const char *setting, const char *side);
+
 void checklist_free(struct checklist *c);
 
 /* "ok", "fail", "unknown". */

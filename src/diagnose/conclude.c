@@ -2,6 +2,7 @@
  * with the test send, the rules, the checklist with observed values, and the overall status.
  * No I/O. */
 #define _GNU_SOURCE
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +71,10 @@ static void compare_events(struct diagnosis *dg)
 		enum stage s = ev->e.stage;
 		if (!ev->explained)
 			continue;
-		if (!dg->test_ran) {
+		if (!diagnose_tested(dg)) {
 			ev->reproduced = xstrdup("unknown");
-			ev->note = xstrdup("no test send ran");
+			ev->note = xstrdup(dg->test_ran ? "the time budget ended the test send before a verdict"
+							: "no test send ran");
 			continue;
 		}
 		if (s == STAGE_DNS) {
@@ -124,11 +126,6 @@ static const char *fact(const struct diagnosis *dg, const char *key)
 	return device_value(&dg->dev, key);
 }
 
-static bool fhas(const struct diagnosis *dg, const char *id)
-{
-	return findings_get(&dg->findings, id) != NULL;
-}
-
 static void observe(struct checklist_item *it, const char *observed, enum checklist_status st, const char *fix)
 {
 	free(it->observed);
@@ -150,68 +147,80 @@ static const struct finding *first_of(const struct diagnosis *dg, const char *co
 	return NULL;
 }
 
-static void fill_item(struct diagnosis *dg, struct checklist_item *it)
+static enum checklist_status passed(bool ok)
 {
-	const char *k = it->setting;
+	return ok ? CHECK_OK : CHECK_UNKNOWN;
+}
+
+static bool step_code(const struct smtp_result *r, enum stage s, int code)
+{
+	const struct smtp_step *st = smtp_result_step(r, s);
+	return st && st->reply.code == code;
+}
+
+/* What the test showed to work for a device setting (the blame comes from the findings). */
+static enum checklist_status evidence_ok(const struct diagnosis *dg, const char *k)
+{
 	const struct smtp_result *r = &dg->smtp;
 	bool ran = dg->test_ran;
-	const struct finding *f;
+	if (strcmp(k, "smtp_host") == 0)
+		return passed(ran && r->nsteps && r->steps[0].done);
+	if (strcmp(k, "smtp_port") == 0 || strcmp(k, "security") == 0)
+		return passed(ran && smtp_result_step(r, STAGE_BANNER));
+	if (strcmp(k, "tls_version") == 0)
+		return passed(r->tls.established);
+	if (strcmp(k, "auth") == 0 || strcmp(k, "user") == 0 || strcmp(k, "password") == 0)
+		return passed(step_code(r, STAGE_AUTH, 235));
+	if (strcmp(k, "from") == 0)
+		return passed(!dg->from_placeholder && step_code(r, STAGE_MAIL_FROM, 250));
+	if (strcmp(k, "ehlo_name") == 0)
+		return passed(step_code(r, STAGE_EHLO, 250));
+	if (strcmp(k, "dns") == 0)
+		return passed(ran && r->ip);
+	if (strcmp(k, "clock") == 0)
+		return passed(dg->dev.clock_known);
+	if (strcmp(k, "certificate") == 0)
+		return passed(r->tls.have_cert && !r->tls.chain_error && r->tls.name_ok);
+	return CHECK_UNKNOWN;
+}
+
+static const char *observed_value(const struct diagnosis *dg, const char *k, char *buf, size_t bufsz)
+{
+	const struct smtp_result *r = &dg->smtp;
+	if (strcmp(k, "smtp_host") == 0) return fact(dg, "smtp.host");
+	if (strcmp(k, "smtp_port") == 0) return dg->req.server ? (snprintf(buf, bufsz, "%ld", dg->req.port), buf) : NULL;
+	if (strcmp(k, "security") == 0) return dg->req.server ? tls_mode_name(dg->req.tls) : NULL;
+	if (strcmp(k, "tls_version") == 0)
+		return dg->req.tls_max ? tls_version_name(dg->req.tls_max) : (r->tls.version[0] ? r->tls.version : NULL);
+	if (strcmp(k, "auth") == 0) return auth_mode_name(dg->req.auth);
+	if (strcmp(k, "user") == 0) return fact(dg, "smtp.user");
+	if (strcmp(k, "password") == 0) return dg->password ? "(given, not shown)" : "(not given)";
+	if (strcmp(k, "from") == 0) return fact(dg, "smtp.from");
+	if (strcmp(k, "ehlo_name") == 0) return dg->req.ehlo;
+	if (strcmp(k, "clock") == 0) return fact(dg, "status.clock");
+	if (strcmp(k, "max_size") == 0) return fact(dg, "smtp.max_size");
+	if (strcmp(k, "certificate") == 0) return r->tls.subject;
+	if (strcmp(k, "firmware") == 0) return fact(dg, "identity.firmware");
+	return NULL;
+}
+
+/* An item fails when a finding blames it (diagnose_blamed), is ok when the test showed it
+ * working, and stays unknown otherwise. */
+static void fill_item(struct diagnosis *dg, struct checklist_item *it)
+{
 	char buf[64];
-	if (strcmp(it->side, "device") != 0)
+	const struct finding *f = diagnose_blamed(dg, it->side, it->setting);
+	if (strcmp(it->side, "device") != 0) {
+		if (f) {
+			it->status = CHECK_FAIL;
+			free(it->fix);
+			it->fix = xstrdup(f->fix);
+		}
 		return;
-	if (strcmp(k, "smtp_host") == 0) {
-		f = first_of(dg, (const char *const[]){"dns-unresolved", "ip-instead-of-name", "connect-failed", NULL});
-		observe(it, fact(dg, "smtp.host"), f ? CHECK_FAIL : ran && r->nsteps && r->steps[0].done ? CHECK_OK : CHECK_UNKNOWN,
-			f ? f->fix : NULL);
-	} else if (strcmp(k, "smtp_port") == 0 || strcmp(k, "security") == 0) {
-		f = first_of(dg, (const char *const[]){"port-expects-implicit-tls", "port-expects-starttls", "port-mode-mismatch",
-						       "starttls-not-offered", "auth-after-starttls", NULL});
-		const char *obs = strcmp(k, "smtp_port") == 0 ? (snprintf(buf, sizeof(buf), "%ld", dg->req.port), buf)
-							      : tls_mode_name(dg->req.tls);
-		observe(it, dg->req.server ? obs : NULL, f ? CHECK_FAIL : ran && smtp_result_step(r, STAGE_BANNER) ? CHECK_OK : CHECK_UNKNOWN,
-			f ? f->fix : NULL);
-	} else if (strcmp(k, "tls_version") == 0) {
-		f = first_of(dg, (const char *const[]){"tls-version-too-old", "tls-ceiling-below-floor", NULL});
-		observe(it, dg->req.tls_max ? tls_version_name(dg->req.tls_max) : (r->tls.version[0] ? r->tls.version : NULL),
-			f ? CHECK_FAIL : r->tls.established ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
-	} else if (strcmp(k, "auth") == 0) {
-		f = first_of(dg, (const char *const[]){"auth-required-not-sent", "auth-no-common-mechanism", "auth-after-starttls",
-						       "auth-not-offered", NULL});
-		const struct smtp_step *a = smtp_result_step(r, STAGE_AUTH);
-		observe(it, auth_mode_name(dg->req.auth), f ? CHECK_FAIL : a && a->reply.code == 235 ? CHECK_OK : CHECK_UNKNOWN,
-			f ? f->fix : NULL);
-	} else if (strcmp(k, "user") == 0 || strcmp(k, "password") == 0) {
-		f = first_of(dg, (const char *const[]){"credentials-rejected", "gmail-app-password", "m365-smtp-auth-disabled",
-						       "m365-security-defaults", NULL});
-		const struct smtp_step *a = smtp_result_step(r, STAGE_AUTH);
-		observe(it, strcmp(k, "user") == 0 ? fact(dg, "smtp.user") : (dg->password ? "(given, not shown)" : "(not given)"),
-			f ? CHECK_FAIL : a && a->reply.code == 235 ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
-	} else if (strcmp(k, "from") == 0) {
-		f = first_of(dg, (const char *const[]){"from-differs-from-login", "sender-domain-unresolved", NULL});
-		const struct smtp_step *m = smtp_result_step(r, STAGE_MAIL_FROM);
-		observe(it, fact(dg, "smtp.from"), f ? CHECK_FAIL : m && m->reply.code == 250 ? CHECK_OK : CHECK_UNKNOWN,
-			f ? f->fix : NULL);
-	} else if (strcmp(k, "ehlo_name") == 0) {
-		f = findings_get(&dg->findings, "ehlo-name-rejected");
-		const struct smtp_step *e = smtp_result_step(r, STAGE_EHLO);
-		observe(it, dg->req.ehlo, f ? CHECK_FAIL : e && e->reply.code == 250 ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
-	} else if (strcmp(k, "dns") == 0) {
-		f = findings_get(&dg->findings, "dns-unresolved");
-		observe(it, NULL, f ? CHECK_FAIL : ran && r->ip ? CHECK_OK : CHECK_UNKNOWN, f ? f->fix : NULL);
-	} else if (strcmp(k, "clock") == 0) {
-		f = findings_get(&dg->findings, "clock-skew");
-		observe(it, fact(dg, "status.clock"), f ? CHECK_FAIL : dg->dev.clock_known ? CHECK_OK : CHECK_UNKNOWN,
-			f ? f->fix : NULL);
-	} else if (strcmp(k, "max_size") == 0) {
-		f = first_of(dg, (const char *const[]){"size-over-limit", "device-size-above-server", NULL});
-		observe(it, fact(dg, "smtp.max_size"), f ? CHECK_FAIL : CHECK_UNKNOWN, f ? f->fix : NULL);
-	} else if (strcmp(k, "certificate") == 0) {
-		f = first_of(dg, (const char *const[]){"cert-expired", "cert-name-mismatch", "cert-untrusted", NULL});
-		observe(it, r->tls.subject, f ? CHECK_FAIL : r->tls.have_cert && !r->tls.chain_error && r->tls.name_ok ? CHECK_OK
-										      : CHECK_UNKNOWN, f ? f->fix : NULL);
-	} else if (strcmp(k, "firmware") == 0) {
-		observe(it, fact(dg, "identity.firmware"), fhas(dg, "tls-version-too-old") ? CHECK_FAIL : CHECK_UNKNOWN, NULL);
 	}
+	const char *obs = observed_value(dg, it->setting, buf, sizeof(buf));
+	observe(it, obs, f ? CHECK_FAIL : evidence_ok(dg, it->setting),
+		f && strcmp(it->setting, "firmware") != 0 ? f->fix : NULL);
 }
 
 static void build_checklist(struct diagnosis *dg, const char *today)
@@ -230,6 +239,7 @@ static void build_checklist(struct diagnosis *dg, const char *today)
 	dg->have_checklist = true;
 	for (size_t i = 0; i < dg->checklist.n; i++)
 		fill_item(dg, &dg->checklist.v[i]);
+	diagnose_blame_missing(dg);
 }
 
 /* A rule that names the cause of the server's refusal makes the generic "the server refused"
@@ -269,7 +279,7 @@ static void rank_causes(struct diagnosis *dg)
 		"auth-not-offered", "auth-no-common-mechanism", "ehlo-name-rejected", "size-over-limit",
 		"auth-required-not-sent", "credentials-rejected", "m365-smtp-auth-disabled", "m365-security-defaults",
 		"gmail-app-password", "relay-denied", "rate-limited", "smtp-refused", "smtp-failed", NULL};
-	if (!dg->test_ran || dg->smtp.ok)
+	if (!diagnose_tested(dg) || dg->smtp.ok)
 		return;
 	for (size_t i = 0; i < dg->findings.n; i++)
 		for (size_t k = 0; causes[k]; k++)
@@ -280,11 +290,37 @@ static void rank_causes(struct diagnosis *dg)
 		((struct finding *)f)->rank = 1;
 }
 
+void diagnose_cut(struct diagnosis *dg, const char *phase, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	dg->cuts = xrealloc(dg->cuts, (dg->ncuts + 1) * sizeof(*dg->cuts));
+	dg->cuts[dg->ncuts].phase = xstrdup(phase);
+	dg->cuts[dg->ncuts++].why = text_sanitize(buf_str(&b), 1000, 0);
+	buf_free(&b);
+}
+
+bool diagnose_tested(const struct diagnosis *dg)
+{
+	return dg->test_ran && !dg->smtp.budget_exhausted;
+}
+
+/* A test the budget cut short has no verdict: its "failed at ..." findings are not evidence. */
+static bool verdict_finding(const struct diagnosis *dg, const char *id)
+{
+	return dg->smtp.budget_exhausted && (strcmp(id, "smtp-failed") == 0 || strcmp(id, "connect-failed") == 0);
+}
+
 void diagnose_conclude(struct diagnosis *dg, const char *today)
 {
 	if (dg->test_ran)
 		for (size_t i = 0; i < dg->smtp.findings.n; i++) {
 			const struct finding *f = &dg->smtp.findings.v[i];
+			if (verdict_finding(dg, f->id))
+				continue;
 			struct finding *c = findings_add(&dg->findings, f->id, f->sev, f->title, f->evidence, f->fix, NULL);
 			for (size_t k = 0; k < f->sources.n; k++)
 				strlist_add(&c->sources, f->sources.v[k]);
@@ -296,13 +332,14 @@ void diagnose_conclude(struct diagnosis *dg, const char *today)
 	findings_sort(&dg->findings);
 	build_checklist(dg, today);
 	enum severity w = findings_worst(&dg->findings);
-	if (dg->test_ran && !dg->smtp.ok)
+	bool tested = diagnose_tested(dg);
+	if (tested && !dg->smtp.ok)
 		w = SEV_FAIL;
 	dg->status = w == SEV_FAIL ? MFP_EXIT_CRITICAL : w == SEV_WARN ? MFP_EXIT_WARNING : MFP_EXIT_OK;
 	if (!dg->test_ran && dg->dev.nfacts == 0)
 		dg->status = MFP_EXIT_UNKNOWN;
-	else if (!dg->test_ran && w < SEV_FAIL)
-		dg->status = MFP_EXIT_UNKNOWN; /* nothing was tested: we cannot say it works */
+	else if (!tested && w < SEV_FAIL)
+		dg->status = MFP_EXIT_UNKNOWN; /* nothing was tested (or the budget cut the test): we cannot say it works */
 }
 
 void diagnosis_free(struct diagnosis *dg)
@@ -319,6 +356,17 @@ void diagnosis_free(struct diagnosis *dg)
 	}
 	free(dg->to);
 	free(dg->test_skipped);
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		free(dg->cuts[i].phase);
+		free(dg->cuts[i].why);
+	}
+	free(dg->cuts);
+	for (size_t i = 0; i < dg->nrejected; i++) {
+		free(dg->rejected[i].value);
+		free(dg->rejected[i].why);
+		free(dg->rejected[i].where);
+	}
+	free(dg->rejected);
 	smtp_result_free(&dg->smtp);
 	for (size_t i = 0; i < dg->nevents; i++) {
 		kb_explanation_free(&dg->events[i].e);

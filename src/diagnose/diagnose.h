@@ -31,6 +31,21 @@ struct diag_event {
 	char *note;                   /* one sentence on the comparison */
 };
 
+/* A phase of the run that the time budget cut short: not tested, never a failure. */
+struct diag_cut {
+	char *phase;                  /* "snmp", "web", "http-identification", "smtp-test" */
+	char *why;                    /* one sentence: what was cut, when, and what to do */
+};
+
+/* A device value that cannot be used as it is (a malformed address): reported, never sent. */
+struct diag_rejected {
+	const char *name;             /* setting name: "from" */
+	char *value;                  /* sanitised */
+	char *why;                    /* what is wrong with it */
+	char *where;                  /* where it was read */
+	bool from_device;             /* false: the command line */
+};
+
 struct diagnosis {
 	struct device dev;
 	/* the mail service recognised from the SMTP host / banner, or NULL */
@@ -45,7 +60,14 @@ struct diagnosis {
 	const char **to;              /* owned array of borrowed strings */
 	bool test_ran;
 	char *test_skipped;           /* why no test send, or NULL */
+	bool from_placeholder;        /* no usable From: the test stops before MAIL FROM */
+	char from_addr[257];          /* the address inside a device From "Name <addr>" */
+	struct diag_rejected *rejected;
+	size_t nrejected;
 	struct smtp_result smtp;
+	/* phases the budget cut short (the SMTP test: smtp.budget_exhausted) */
+	struct diag_cut *cuts;
+	size_t ncuts;
 	/* conclusions */
 	struct diag_event *events;
 	size_t nevents;
@@ -89,6 +111,21 @@ void diagnose_conclude(struct diagnosis *dg, const char *today);
 
 /* The rules, each a small pure function (diagnose/rules.c). */
 void diagnose_rules(struct diagnosis *dg);
+
+/* Records that the budget cut phase short (why: printf format). */
+void diagnose_cut(struct diagnosis *dg, const char *phase, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* True when the test send ran to a verdict (it ran and the budget did not cut it). */
+bool diagnose_tested(const struct diagnosis *dg);
+
+/* The finding that puts the blame on a checklist item (side "device" or "service", setting key
+ * or service checklist id), or NULL. The blame comes from what each finding names as the cause
+ * (diagnose/blame.c), never from the failed stage alone. */
+const struct finding *diagnose_blamed(const struct diagnosis *dg, const char *side, const char *setting);
+
+/* Adds a failed service-side item for every blame on a service step the checklist lacks (the
+ * mail service was not recognised, so its profile's steps are missing). */
+void diagnose_blame_missing(struct diagnosis *dg);
 
 void diagnosis_free(struct diagnosis *dg);
 

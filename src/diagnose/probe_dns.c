@@ -2,6 +2,7 @@
 #include "diagnose/probe_dns.h"
 
 #include <arpa/nameser.h>
+#include <stdbool.h>
 #include <netdb.h>
 #include <resolv.h>
 #include <string.h>
@@ -30,25 +31,47 @@ static enum lookup query(const char *domain, int type)
 	return L_UNKNOWN;
 }
 
+/* dom is name itself or a subdomain of it (case-insensitive; a trailing dot is ignored). */
+static bool under(const char *dom, size_t dl, const char *name)
+{
+	size_t l = strlen(name);
+	if (dl == l)
+		return strncasecmp(dom, name, l) == 0;
+	return dl > l && dom[dl - l - 1] == '.' && strncasecmp(dom + dl - l, name, l) == 0;
+}
+
+/* 1: never exists in public DNS (RFC 6761 invalid/localhost, RFC 6762 local, common device
+ * defaults); 2: reserved for tests and documentation (RFC 2606/6761 test, example): not looked
+ * up and not judged; 0: a name to look up. Bare names count as well as subdomains. */
+int probe_special_domain(const char *dom)
+{
+	static const char *const never[] = {"local", "localdomain", "invalid", "lan", "home", "internal", "localhost"};
+	static const char *const reserved[] = {"test", "example"};
+	size_t dl = dom ? strlen(dom) : 0;
+	if (dl && dom[dl - 1] == '.')
+		dl--;
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (under(dom, dl, never[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (under(dom, dl, reserved[i]))
+			return 2;
+	return 0;
+}
+
 void probe_sender_domain(struct device *d, const char *from)
 {
 	const char *at = from ? strrchr(from, '@') : NULL;
 	if (!at || !at[1])
 		return;
 	const char *dom = at + 1;
-	/* names that never exist in public DNS (RFC 6761, RFC 6762 and common device defaults) */
-	static const char *const local[] = {".local", ".localdomain", ".invalid", ".lan", ".home", ".internal", ".localhost"};
-	size_t dl = strlen(dom);
-	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
-		size_t l = strlen(local[i]);
-		if (dl >= l && strcasecmp(dom + dl - l, local[i]) == 0) {
-			device_set(d, "dns.from_domain", "does not resolve", FACT_PROFILE, "special-use domain (RFC 6761)");
-			return;
-		}
-	}
-	/* RFC 2606/6761 names reserved for tests and documentation (.test, .example): not looked up */
-	if ((dl >= 5 && strcasecmp(dom + dl - 5, ".test") == 0) || (dl >= 8 && strcasecmp(dom + dl - 8, ".example") == 0))
+	switch (probe_special_domain(dom)) {
+	case 1:
+		device_set(d, "dns.from_domain", "does not resolve", FACT_PROFILE, "special-use domain (RFC 6761)");
 		return;
+	case 2:
+		return;
+	}
 	enum lookup mx = query(dom, ns_t_mx);
 	enum lookup a = mx == L_YES ? L_YES : query(dom, ns_t_a);
 	if (mx == L_YES || a == L_YES)

@@ -9,4 +9,8 @@
  * "resolves", "does not resolve" or "unknown" (with a note saying why). */
 void probe_sender_domain(struct device *d, const char *from);
 
+/* 1: dom never exists in public DNS (invalid, localhost, local, ... and their subdomains);
+ * 2: reserved for tests and documentation (test, example); 0: an ordinary name. */
+int probe_special_domain(const char *dom);
+
 #endif

@@ -35,7 +35,7 @@ static bool is_service(const struct diagnosis *dg, const char *id)
 
 static const struct smtp_reply *fail_reply(const struct diagnosis *dg)
 {
-	return dg->test_ran && !dg->smtp.ok && dg->smtp.fail_reply.complete ? &dg->smtp.fail_reply : NULL;
+	return diagnose_tested(dg) && !dg->smtp.ok && dg->smtp.fail_reply.complete ? &dg->smtp.fail_reply : NULL;
 }
 
 static bool reply_is(const struct smtp_reply *r, int code, const char *enh)
@@ -196,6 +196,10 @@ static void rule_credentials(struct diagnosis *dg)
 		    "the device's IP address registered.", "https://support.google.com/mail/?p=InvalidSecondFactor");
 		return;
 	}
+	/* only a credentials rejection blames the login and password (RFC 4954 535; 5.7.8 in the
+	 * IANA registry, 5.7.3 at Microsoft); other refusals keep the explained generic finding */
+	if (r->code != 535 || !(reply_is(r, 0, "") || reply_is(r, 0, "5.7.8") || reply_is(r, 0, "5.7.3")))
+		return;
 	char ev[600];
 	snprintf(ev, sizeof(ev), "User: %s (%s). Server reply: %s", dg->req.user ? dg->req.user : "?",
 		 setting_source(dg, "user"), buf_str(&r->lines));
@@ -317,7 +321,7 @@ static void rule_rate(struct diagnosis *dg)
 static void rule_direct_send(struct diagnosis *dg)
 {
 	const char *h = dg->req.server;
-	if (!h || !strcasestr(h, "mail.protection.outlook.com") || !dg->req.from)
+	if (!h || !strcasestr(h, "mail.protection.outlook.com") || !dg->req.from || dg->from_placeholder)
 		return;
 	const char *fd = strchr(dg->req.from, '@');
 	for (size_t i = 0; fd && i < dg->req.nto; i++) {
@@ -376,8 +380,40 @@ static void rule_login_untested(struct diagnosis *dg)
 	    "the sender and the recipient as well.", NULL);
 }
 
+/* A device value that cannot be used as it is: reported with what to correct, never sent. */
+static void rule_rejected_values(struct diagnosis *dg)
+{
+	for (size_t i = 0; i < dg->nrejected; i++) {
+		const struct diag_rejected *x = &dg->rejected[i];
+		bool host = strcmp(x->name, "server") == 0;
+		char title[400], ev[800];
+		snprintf(title, sizeof(title), host ? "The device's SMTP server is not a valid host name: %s"
+						    : "The device's From address is not a valid address: %s", x->value);
+		snprintf(ev, sizeof(ev), "%s (read from %s): %s. %s", host ? "SMTP server" : "From address",
+			 x->where ? x->where : "the device", x->why,
+			 host ? "No test send was made with it." : "It was not sent to the server: the test stopped before MAIL FROM.");
+		add(dg, host ? "smtp-host-invalid" : "from-invalid", SEV_FAIL, title, ev,
+		    host ? "On the device, enter the SMTP server as a plain host name or IP address (no spaces, no '/', no port)."
+			 : "On the device, set the From (sender) address to one plain e-mail address such as scanner@example.com: "
+			   "no spaces, no angle brackets, no name or other text around it.",
+		    "RFC 5321 §4.1.2 (Mailbox syntax)");
+	}
+}
+
+static void rule_sender_untested(struct diagnosis *dg)
+{
+	if (!dg->from_placeholder || !dg->test_ran || dg->nrejected)
+		return;
+	add(dg, "sender-not-tested", SEV_WARN, "The sender and the recipient were not tested: the device's From address is not known",
+	    "Neither SNMP nor the web pages gave the device's From (sender) address; the test stopped before MAIL FROM "
+	    "rather than send an address the device does not use.",
+	    "Run again with --from set to the device's From address (and --to with a recipient) to test them as well.", NULL);
+}
+
 void diagnose_rules(struct diagnosis *dg)
 {
+	rule_rejected_values(dg);
+	rule_sender_untested(dg);
 	rule_login_untested(dg);
 	rule_no_server(dg);
 	rule_ip_needs_name(dg);

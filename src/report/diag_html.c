@@ -46,7 +46,8 @@ static void findings_html(FILE *out, const struct diagnosis *dg)
 {
 	fputs("<h2>What is wrong, and what to change</h2>\n", out);
 	if (!dg->findings.n)
-		fputs("<div class=\"card sev-ok\"><h3>Nothing: every check passed.</h3></div>\n", out);
+		fputs(dg->ncuts ? "<div class=\"card\"><h3>Nothing found in the parts that were tested (see 'Not tested').</h3></div>\n"
+				: "<div class=\"card sev-ok\"><h3>Nothing: every check passed.</h3></div>\n", out);
 	for (size_t i = 0; i < dg->findings.n; i++) {
 		const struct finding *f = &dg->findings.v[i];
 		fprintf(out, "<div class=\"card sev-%s\" id=\"finding-%zu\"><h3>%zu. ", severity_name(f->sev), i + 1, i + 1);
@@ -67,6 +68,19 @@ static void findings_html(FILE *out, const struct diagnosis *dg)
 		}
 		fputs("</div>\n", out);
 	}
+}
+
+static void cuts_html(FILE *out, const struct diagnosis *dg)
+{
+	if (!dg->ncuts)
+		return;
+	fputs("<h2>Not tested (the time budget ran out)</h2>\n<div class=\"card\" id=\"not-tested\"><ul>", out);
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		fputs("<li>", out);
+		esc(out, dg->cuts[i].why);
+		fputs("</li>", out);
+	}
+	fputs("</ul></div>\n", out);
 }
 
 static void sequence_html(FILE *out, const struct diagnosis *dg)
@@ -106,7 +120,8 @@ static void sequence_html(FILE *out, const struct diagnosis *dg)
 			fputs("</div>", out);
 		} else {
 			fputs("<div class=\"msg\">", out);
-			esc(out, s->detail ? s->detail : none ? "(no reply)" : "");
+			bool cut = dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps && none;
+			esc(out, s->detail ? s->detail : cut ? "(not tested: the time budget ended the test here)" : none ? "(no reply)" : "");
 			fputs("</div>", out);
 		}
 		fprintf(out, "<div class=\"src\">%.1f ms</div></div></div>\n", s->elapsed_ms);
@@ -231,8 +246,10 @@ void diag_report_html(FILE *out, const struct diagnosis *dg)
 	fputs(dg->status == MFP_EXIT_OK ? "OK — scan-to-email should work"
 	      : dg->status == MFP_EXIT_WARNING ? "Warning — works now, but something needs attention"
 	      : dg->status == MFP_EXIT_CRITICAL ? "Critical — scan-to-email will fail"
-					       : "Unknown — could not diagnose (see the notes)", out);
+	      : dg->ncuts ? "Unknown — not tested: the time budget ran out before a verdict"
+			  : "Unknown — could not diagnose (see the notes)", out);
 	fputs("</div>\n", out);
+	cuts_html(out, dg);
 	findings_html(out, dg);
 	events_html(out, dg);
 	sequence_html(out, dg);

@@ -70,6 +70,12 @@ json_t *diag_report_json(const struct diagnosis *dg)
 	json_object_set_new(j, "settings", settings);
 	json_object_set_new(j, "smtp_test", test);
 	json_object_set_new(j, "events", events_json(dg));
+	json_t *cuts = json_array();
+	for (size_t i = 0; i < dg->ncuts; i++)
+		json_array_append_new(cuts, json_pack("{s:o, s:o}", "phase", json_text(dg->cuts[i].phase), "why",
+						      json_text(dg->cuts[i].why)));
+	json_object_set_new(j, "not_tested", cuts);
+	json_object_set_new(test, "budget_exhausted", json_boolean(dg->smtp.budget_exhausted));
 	json_object_set_new(j, "findings", json_findings(&dg->findings));
 	json_object_set_new(j, "checklist", dg->have_checklist ? checklist_report_json(&dg->checklist) : json_null());
 	json_object_set_new(j, "versions", json_versions());

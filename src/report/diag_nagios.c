@@ -33,7 +33,10 @@ void diag_report_nagios(FILE *out, const struct diagnosis *dg)
 	char title[300];
 	fprintf(out, "MFPDOCTOR %s - ", state[st]);
 	const struct finding *top = dg->findings.n ? &dg->findings.v[0] : NULL;
-	if (top && top->sev >= SEV_WARN) {
+	if (st == 3 && dg->ncuts) {
+		fputs("not tested: ", out);
+		plugin_text(out, dg->cuts[dg->ncuts - 1].why);
+	} else if (top && top->sev >= SEV_WARN) {
 		plugin_text(out, top->title);
 		if (dg->findings.n > 1)
 			fprintf(out, " (+%zu more)", dg->findings.n - 1);
@@ -64,6 +67,11 @@ void diag_report_nagios(FILE *out, const struct diagnosis *dg)
 		plugin_text(out, f->title);
 		fputs(" -- fix: ", out);
 		plugin_text(out, f->fix);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		fputs("not tested: ", out);
+		plugin_text(out, dg->cuts[i].why);
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < dg->dev.notes.n; i++) {

@@ -17,7 +17,21 @@ static const char *status_line(const struct diagnosis *dg)
 	case MFP_EXIT_OK: return "OK - scan-to-email should work";
 	case MFP_EXIT_WARNING: return "WARNING - works now, but something needs attention";
 	case MFP_EXIT_CRITICAL: return "CRITICAL - scan-to-email will fail";
-	default: return "UNKNOWN - could not diagnose (see the notes)";
+	default:
+		return dg->ncuts ? "UNKNOWN - not tested: the time budget ran out before a verdict (see 'Not tested')"
+				 : "UNKNOWN - could not diagnose (see the notes)";
+	}
+}
+
+static void cuts_text(FILE *out, const struct diagnosis *dg, bool colour)
+{
+	if (!dg->ncuts)
+		return;
+	fprintf(out, "\n%sNot tested (the time budget ran out)%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		fputs("  - ", out);
+		term_put(out, dg->cuts[i].why);
+		fputc('\n', out);
 	}
 }
 
@@ -37,11 +51,13 @@ static void identity_line(FILE *out, const struct diagnosis *dg)
 	}
 }
 
-static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
+/* cut: the time budget ended the test at this step (not a failure) */
+static void stage_row(FILE *out, const struct smtp_step *s, bool colour, bool cut)
 {
 	bool bad = !s->done || (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed));
-	fprintf(out, "    %s%-4s%s %-15s ", term_col(colour, bad ? C_RED : C_GRN), bad ? "FAIL" : "ok", term_col(colour, C_OFF),
-		stage_name(s->stage));
+	cut = cut && !s->done;
+	fprintf(out, "    %s%-4s%s %-15s ", term_col(colour, cut ? C_YEL : bad ? C_RED : C_GRN), cut ? "cut" : bad ? "FAIL" : "ok",
+		term_col(colour, C_OFF), stage_name(s->stage));
 	if (s->command) {
 		term_put(out, s->command);
 		fputs("  ", out);
@@ -55,48 +71,46 @@ static void stage_row(FILE *out, const struct smtp_step *s, bool colour)
 		free(j);
 	} else if (s->detail) {
 		term_put(out, s->detail);
+	} else if (cut) {
+		fputs("(not tested: the time budget ended the test here)", out);
 	} else if (!s->done) {
 		fputs("(no reply)", out);
 	}
 	fputc('\n', out);
 }
 
-void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool verbose)
+static void events_text(FILE *out, const struct diagnosis *dg, bool colour)
 {
-	fprintf(out, "%smfpdoctor diagnose %s%s: ", term_col(colour, C_BLD), dg->dev.host, term_col(colour, C_OFF));
-	identity_line(out, dg);
-	fputc('\n', out);
-	const char *sc = dg->status == MFP_EXIT_OK ? C_GRN : dg->status == MFP_EXIT_WARNING ? C_YEL : C_RED;
-	fprintf(out, "%s%sStatus: %s%s\n", term_col(colour, C_BLD), term_col(colour, sc), status_line(dg), term_col(colour, C_OFF));
-
-	term_findings(out, &dg->findings, colour, true, verbose, true);
-
-	if (dg->dev.nevents) {
-		fprintf(out, "\n%sErrors the device logged%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
-		for (size_t i = 0; i < dg->dev.nevents; i++) {
-			const struct device_event *e = &dg->dev.events[i];
-			const struct diag_event *x = i < dg->nevents ? &dg->events[i] : NULL;
-			fputs("  - ", out);
-			term_put(out, e->code ? e->code : "");
-			fputs(e->code ? " " : "", out);
-			term_put(out, e->text);
-			fprintf(out, " (%s%s", event_origin_name(e->origin), e->time ? ", " : "");
-			term_put(out, e->time ? e->time : "");
-			fputs(")\n", out);
-			if (x && x->explained) {
-				fputs("      Meaning: ", out);
-				term_put(out, x->e.meaning ? x->e.meaning : "not in the knowledge base");
-				fprintf(out, " [stage %s, confidence %s]\n", stage_name(x->e.stage),
-					x->e.confidence ? x->e.confidence : "?");
-			}
-			if (x && x->reproduced) {
-				fprintf(out, "      Reproduced by the test: %s — ", x->reproduced);
-				term_put(out, x->note);
-				fputc('\n', out);
-			}
+	if (!dg->dev.nevents)
+		return;
+	fprintf(out, "\n%sErrors the device logged%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	for (size_t i = 0; i < dg->dev.nevents; i++) {
+		const struct device_event *e = &dg->dev.events[i];
+		const struct diag_event *x = i < dg->nevents ? &dg->events[i] : NULL;
+		fputs("  - ", out);
+		term_put(out, e->code ? e->code : "");
+		fputs(e->code ? " " : "", out);
+		term_put(out, e->text);
+		fprintf(out, " (%s%s", event_origin_name(e->origin), e->time ? ", " : "");
+		term_put(out, e->time ? e->time : "");
+		fputs(")\n", out);
+		if (x && x->explained) {
+			fputs("      Meaning: ", out);
+			term_put(out, x->e.meaning ? x->e.meaning : "not in the knowledge base");
+			fprintf(out, " [stage %s, confidence %s]\n", stage_name(x->e.stage),
+				x->e.confidence ? x->e.confidence : "?");
+		}
+		if (x && x->reproduced) {
+			fprintf(out, "      Reproduced by the test: %s — ", x->reproduced);
+			term_put(out, x->note);
+			fputc('\n', out);
 		}
 	}
 
+}
+
+static void test_text(FILE *out, const struct diagnosis *dg, bool colour)
+{
 	fprintf(out, "\n%sThe test send (mirrors the device's settings)%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 	for (size_t i = 0; i < dg->nsettings; i++) {
 		fprintf(out, "  %-8s ", dg->settings[i].name);
@@ -112,7 +126,7 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 	} else {
 		fputs("  Conversation:\n", out);
 		for (size_t i = 0; i < dg->smtp.nsteps; i++)
-			stage_row(out, &dg->smtp.steps[i], colour);
+			stage_row(out, &dg->smtp.steps[i], colour, dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps);
 		if (dg->smtp.tls.have_cert) {
 			fprintf(out, "  TLS: %s %s; certificate ", dg->smtp.tls.version, dg->smtp.tls.cipher);
 			term_put(out, dg->smtp.tls.subject);
@@ -121,6 +135,25 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 		}
 	}
 
+}
+
+void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool verbose)
+{
+	fprintf(out, "%smfpdoctor diagnose %s%s: ", term_col(colour, C_BLD), dg->dev.host, term_col(colour, C_OFF));
+	identity_line(out, dg);
+	fputc('\n', out);
+	const char *sc = dg->status == MFP_EXIT_OK ? C_GRN : dg->status == MFP_EXIT_WARNING ? C_YEL : C_RED;
+	fprintf(out, "%s%sStatus: %s%s\n", term_col(colour, C_BLD), term_col(colour, sc), status_line(dg), term_col(colour, C_OFF));
+
+	cuts_text(out, dg, colour);
+	if (dg->ncuts && !dg->findings.n)
+		fprintf(out, "\n%sWhat is wrong, and what to change%s\n  Nothing found in the parts that were tested "
+			     "(see 'Not tested').\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
+	else
+		term_findings(out, &dg->findings, colour, true, verbose, true);
+
+	events_text(out, dg, colour);
+	test_text(out, dg, colour);
 	if (dg->have_checklist) {
 		fprintf(out, "\n%sChecklist%s\n", term_col(colour, C_BLD), term_col(colour, C_OFF));
 		checklist_report_text(out, &dg->checklist, colour);
@@ -137,37 +170,30 @@ void diag_report_text(FILE *out, const struct diagnosis *dg, bool colour, bool v
 	}
 }
 
-void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
+static void events_md(FILE *out, const struct diagnosis *dg)
 {
-	fputs("# Scan-to-email diagnosis: ", out);
-	term_md(out, dg->dev.host);
-	fputs("\n\n**Device:** ", out);
-	char title[300];
-	term_md(out, diag_device_title(dg, title, sizeof(title)));
-	fputs("  \n**Status:** ", out);
-	term_md(out, status_line(dg));
-	fputs("\n\n## What is wrong, and what to change\n\n", out);
-	if (!dg->findings.n)
-		fputs("Nothing: every check passed.\n", out);
-	term_md_findings(out, &dg->findings, true);
-	if (dg->dev.nevents) {
-		fputs("\n## Errors the device logged\n\n| code | text | when | meaning | reproduced |\n|---|---|---|---|---|\n", out);
-		for (size_t i = 0; i < dg->dev.nevents; i++) {
-			const struct device_event *e = &dg->dev.events[i];
-			const struct diag_event *x = i < dg->nevents ? &dg->events[i] : NULL;
-			fputs("| ", out);
-			term_md(out, e->code);
-			fputs(" | ", out);
-			term_md(out, e->text);
-			fputs(" | ", out);
-			term_md(out, e->time);
-			fputs(" | ", out);
-			term_md(out, x && x->explained ? x->e.meaning : "");
-			fputs(" | ", out);
-			term_md(out, x ? x->note : "");
-			fputs(" |\n", out);
-		}
+	if (!dg->dev.nevents)
+		return;
+	fputs("\n## Errors the device logged\n\n| code | text | when | meaning | reproduced |\n|---|---|---|---|---|\n", out);
+	for (size_t i = 0; i < dg->dev.nevents; i++) {
+		const struct device_event *e = &dg->dev.events[i];
+		const struct diag_event *x = i < dg->nevents ? &dg->events[i] : NULL;
+		fputs("| ", out);
+		term_md(out, e->code);
+		fputs(" | ", out);
+		term_md(out, e->text);
+		fputs(" | ", out);
+		term_md(out, e->time);
+		fputs(" | ", out);
+		term_md(out, x && x->explained ? x->e.meaning : "");
+		fputs(" | ", out);
+		term_md(out, x ? x->note : "");
+		fputs(" |\n", out);
 	}
+}
+
+static void test_md(FILE *out, const struct diagnosis *dg)
+{
 	fputs("\n## The test send\n\n| setting | value | from |\n|---|---|---|\n", out);
 	for (size_t i = 0; i < dg->nsettings; i++) {
 		fprintf(out, "| %s | ", dg->settings[i].name);
@@ -184,7 +210,8 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 			fprintf(out, "| %s | ", stage_name(s->stage));
 			term_md(out, s->command ? s->command : "");
 			fputs(" | ", out);
-			term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : "(no reply)")));
+			bool cut = dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps && !s->done;
+			term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : cut ? "(not tested: the time budget ended the test here)" : "(no reply)")));
 			fputs(" |\n", out);
 			free(j);
 		}
@@ -193,6 +220,31 @@ void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 		term_md(out, dg->test_skipped);
 		fputc('\n', out);
 	}
+}
+
+void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
+{
+	fputs("# Scan-to-email diagnosis: ", out);
+	term_md(out, dg->dev.host);
+	fputs("\n\n**Device:** ", out);
+	char title[300];
+	term_md(out, diag_device_title(dg, title, sizeof(title)));
+	fputs("  \n**Status:** ", out);
+	term_md(out, status_line(dg));
+	if (dg->ncuts)
+		fputs("\n\n## Not tested (the time budget ran out)\n\n", out);
+	for (size_t i = 0; i < dg->ncuts; i++) {
+		fputs("- ", out);
+		term_md(out, dg->cuts[i].why);
+		fputc('\n', out);
+	}
+	fputs(dg->ncuts ? "\n## What is wrong, and what to change\n\n" : "\n\n## What is wrong, and what to change\n\n", out);
+	if (!dg->findings.n)
+		fputs(dg->ncuts ? "Nothing found in the parts that were tested (see \"Not tested\").\n"
+				: "Nothing: every check passed.\n", out);
+	term_md_findings(out, &dg->findings, true);
+	events_md(out, dg);
+	test_md(out, dg);
 	if (dg->have_checklist) {
 		fputs("\n", out);
 		checklist_report_md(out, &dg->checklist);

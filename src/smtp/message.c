@@ -2,6 +2,7 @@
 #include "smtp/message.h"
 
 #include <curl/curl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,15 @@ struct pdf_gen {
 	"%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n%010ld 00000 n \n"                          \
 	"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%010ld\n%%%%EOF\n"
 
+/* The largest attachment the generator makes (and the size arithmetic works with): far beyond
+ * any scan, small enough that base64 and header overheads cannot overflow a long long. */
+#define MESSAGE_MAX_SIZE (1LL << 33) /* 8 GiB: every offset still fits the fixed 10-digit fields */
+
+static long long clamp_size(long long size)
+{
+	return size < 0 ? 0 : size > MESSAGE_MAX_SIZE ? MESSAGE_MAX_SIZE : size;
+}
+
 static const char pad_line[] = "% mfpdoctor test scan: padding to the size a real scan would have\n";
 
 static void pdf_init(struct pdf_gen *g, long long size)
@@ -34,6 +44,7 @@ static void pdf_init(struct pdf_gen *g, long long size)
 	};
 	struct buf head = {0}, tail = {0};
 	long off[5];
+	size = clamp_size(size);
 	buf_puts(&head, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
 	for (int i = 0; i < 3; i++) {
 		off[i + 1] = (long)head.len;
@@ -113,6 +124,12 @@ unsigned char *message_pdf(long long size, size_t *len)
 	struct pdf_gen g;
 	pdf_init(&g, size);
 	long long total = pdf_total(&g);
+	if ((unsigned long long)total > SIZE_MAX - 1) {
+		*len = 0;
+		free(g.head);
+		free(g.tail);
+		return xcalloc(1, 1);
+	}
 	unsigned char *out = xmalloc((size_t)total + 1);
 	*len = pdf_read((char *)out, 1, (size_t)total, &g);
 	free(g.head);
@@ -122,6 +139,7 @@ unsigned char *message_pdf(long long size, size_t *len)
 
 long long message_base64_size(long long n)
 {
+	n = clamp_size(n);
 	long long b64 = 4 * ((n + 2) / 3);
 	return b64 + 2 * ((b64 + 75) / 76);
 }

@@ -197,7 +197,7 @@ PAGES = {"xerox-workcentre": _xerox_pages, "hp-ledm": _hp_pages, "kyocera": _kyo
 
 class SimPrinter:
     def __init__(self, kind, tmpdir, certs, smtp, events=(), hostname="mfp-3rdfloor.sim.test", alerts=(),
-                 clock_offset_s=0):
+                 clock_offset_s=0, web_password=WEB_PASSWORD):
         if kind not in KINDS:
             raise ValueError("unknown printer kind %s (one of %s)" % (kind, ", ".join(KINDS)))
         self.kind, self.dir, self.certs = kind, os.path.abspath(tmpdir), certs
@@ -207,7 +207,7 @@ class SimPrinter:
         self.snmp = None
         self.web = None
         self.web_port = None
-        self.web_password = WEB_PASSWORD
+        self.web_password = web_password
 
     def start(self):
         os.makedirs(self.dir, exist_ok=True)
