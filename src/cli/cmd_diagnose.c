@@ -331,20 +331,15 @@ static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
 	double start = clock_ms();
 	smtp_probe(&dg->req, &dg->smtp);
 	struct smtp_result *r = &dg->smtp;
-	/* libcurl's whole-transfer limit (CURLE_OPERATION_TIMEDOUT at the end of the share), not a step
-	 * limit; confirmation probes run only when more than a second was left, so a test followed by
-	 * them ended on its own */
-	if (!r->ok && r->curl_code == 28 && !r->nfollowups && clock_ms() - start + 100 >= (double)given)
-		r->budget_exhausted = true;
+	/* the probe tells a budget cut (not tested) from a step that got no reply (a failure) */
 	smtp_rules_apply(&dg->req, r);
 	dg->test_ran = true;
 	if (!r->budget_exhausted)
 		return;
-	const struct smtp_step *last = r->nsteps ? &r->steps[r->nsteps - 1] : NULL;
 	diagnose_cut(dg, "smtp-test", "the SMTP test send: not tested to the end. The run's time budget (--budget %ld) ended "
 		     "it after %.1f s, at the stage %s (reading the device took %.1f s, and the test keeps a reserved share). "
 		     "No verdict: this is not a failure. Run again with a larger --budget.", c->budget_s,
-		     (clock_ms() - start) / 1000.0, last ? stage_name(last->stage) : "connect", (start - t0) / 1000.0);
+		     (clock_ms() - start) / 1000.0, stage_name(r->cut_stage), (start - t0) / 1000.0);
 }
 
 static void identify_service(struct diag_cfg *c, struct diagnosis *dg)

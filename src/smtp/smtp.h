@@ -116,7 +116,6 @@ struct smtp_result {
 	int curl_code;
 	char *curl_error;
 	bool delivered;
-	bool budget_exhausted;     /* the run's time budget ended the test before a verdict */
 	bool helo_fallback;        /* client fell back from EHLO to HELO */
 	bool auth_attempted;
 	long long message_size;    /* bytes of the message as it would go on the wire */
