@@ -140,14 +140,21 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		if (identify_http(&d, &vs, hh, c.http_url, left))
 			ex = MFP_EXIT_WARNING; /* identified, but nothing read over SNMP */
 	}
+	/* every byte goes through the redacting sink: no form of the community or v3 keys */
+	struct redact_sink k;
+	FILE *out = redact_sink_open(&k);
+	if (!out)
+		out = stdout;
 	if (c.format == 1) {
 		json_t *j = device_report_json(&d);
-		json_print(stdout, j);
+		json_print(out, j);
 		json_decref(j);
 	} else if (c.format == 2)
-		device_report_md(stdout, &d);
+		device_report_md(out, &d);
 	else
-		device_report_text(stdout, &d, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		device_report_text(out, &d, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	if (out != stdout)
+		redact_sink_close(&k, stdout);
 	device_free(&d);
 	ident_vendors_free(&vs);
 	kb_vendors_unload();

@@ -240,16 +240,23 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	smtp_probe(q, &res);
 	smtp_rules_apply(q, &res);
 	int ex = smtp_result_exit(&res);
+	/* the final safety net: every byte of the report is scrubbed of every form of the secret */
+	struct redact_sink k;
+	FILE *out = redact_sink_open(&k);
+	if (!out)
+		out = stdout;
 	if (c.format == 1) {
 		json_t *j = smtp_report_json(q, &res);
-		json_print(stdout, j);
+		json_print(out, j);
 		json_decref(j);
 	} else if (c.format == 2) {
-		smtp_report_md(stdout, q, &res, c.verbose);
+		smtp_report_md(out, q, &res, c.verbose);
 	} else {
 		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-		smtp_report_text(stdout, q, &res, colour, c.verbose);
+		smtp_report_text(out, q, &res, colour, c.verbose);
 	}
+	if (out != stdout)
+		redact_sink_close(&k, stdout);
 	smtp_result_free(&res);
 	secret_free(password);
 	redact_clear();

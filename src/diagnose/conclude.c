@@ -14,26 +14,6 @@
 #include "profile/profile.h"
 #include "util/text.h"
 
-static void expl_copy(struct kb_explanation *d, const struct kb_explanation *s)
-{
-	memset(d, 0, sizeof(*d));
-	d->kind = xstrdup(s->kind);
-	d->code = s->code;
-	memcpy(d->enhanced, s->enhanced, sizeof(d->enhanced));
-	d->class_name = xstrdup(s->class_name);
-	d->stage = s->stage;
-	d->category = xstrdup(s->category);
-	d->title = xstrdup(s->title);
-	d->meaning = xstrdup(s->meaning);
-	d->fix = xstrdup(s->fix);
-	d->provider = xstrdup(s->provider);
-	d->vendor = xstrdup(s->vendor);
-	d->matched = xstrdup(s->matched);
-	d->confidence = xstrdup(s->confidence);
-	for (size_t i = 0; i < s->sources.n; i++)
-		strlist_add(&d->sources, s->sources.v[i]);
-}
-
 void diagnose_explain_events(struct diagnosis *dg)
 {
 	const struct device *d = &dg->dev;
@@ -55,7 +35,7 @@ void diagnose_explain_events(struct diagnosis *dg)
 		}
 		if (r.n) {
 			long k = r.first_failure >= 0 ? r.first_failure : 0;
-			expl_copy(&ev->e, &r.v[k].e);
+			kb_explanation_copy(&ev->e, &r.v[k].e);
 			ev->explained = true;
 		}
 		explain_result_free(&r);
@@ -85,9 +65,11 @@ static void compare_events(struct diagnosis *dg)
 			continue;
 		}
 		if (s == STAGE_UNKNOWN && !r->ok) {
+			bool guess = ev->e.stage_guess != STAGE_UNKNOWN && ev->e.stage_guess != STAGE_LAST;
 			ev->reproduced = xstrdup("possibly");
-			ev->note = xasprintf("the code's meaning is not known; the test failed at %s%s%s - most likely what the "
-					     "device ran into as well", stage_name(r->failed_stage),
+			ev->note = xasprintf("%s%s%s; the test failed at %s%s%s - most likely what the device ran into as well",
+					     guess ? "the code's stage is not confirmed (an unverified guess: " : "the code's stage is not known",
+					     guess ? stage_name(ev->e.stage_guess) : "", guess ? ")" : "", stage_name(r->failed_stage),
 					     r->fail_reply.nlines ? " with: " : "",
 					     r->fail_reply.nlines ? buf_str(&r->fail_reply.lines) : "");
 			continue;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/explain_report.h"
 #include "report/diag_report.h"
 #include "report/smtp_report.h"
 #include "util/text.h"
@@ -105,8 +106,8 @@ static void sequence_html(FILE *out, const struct diagnosis *dg)
 	fprintf(out, ":%ld</div></div>\n", dg->smtp.port_used);
 	for (size_t i = 0; i < dg->smtp.nsteps; i++) {
 		const struct smtp_step *s = &dg->smtp.steps[i];
-		bool bad = s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed);
-		bool none = !s->done;
+		enum smtp_step_state st = smtp_step_state(&dg->smtp, s);
+		bool bad = st == STEP_FAILED, none = st == STEP_NO_REPLY || st == STEP_CUT;
 		fprintf(out, "<div class=\"step\"><div class=\"stage%s\">%s</div><div>", bad ? " bad" : none ? " none" : "",
 			stage_name(s->stage));
 		if (s->command) {
@@ -163,9 +164,11 @@ static void events_html(FILE *out, const struct diagnosis *dg)
 		fputs("</td><td>", out);
 		if (x && x->explained) {
 			esc(out, x->e.meaning);
-			fprintf(out, "<div class=\"src\">stage %s · confidence ", stage_name(x->e.stage));
-			esc(out, x->e.confidence);
+			char *how = explain_claims_brief(&x->e);
+			fputs("<div class=\"src\">", out);
+			esc(out, how);
 			fputs("</div>", out);
+			free(how);
 		}
 		fputs("</td><td>", out);
 		if (x && x->reproduced) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/explain_report.h"
 #include "report/checklist_report.h"
 #include "report/device_report.h"
 #include "report/diag_report.h"
@@ -51,11 +52,11 @@ static void identity_line(FILE *out, const struct diagnosis *dg)
 	}
 }
 
-/* cut: the time budget ended the test at this step (not a failure) */
-static void stage_row(FILE *out, const struct smtp_step *s, bool colour, bool cut)
+/* One step of the conversation; "cut" = the time budget ended the test here (not a failure). */
+static void stage_row(FILE *out, const struct smtp_result *res, const struct smtp_step *s, bool colour)
 {
-	bool bad = !s->done || (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed));
-	cut = cut && !s->done;
+	enum smtp_step_state st = smtp_step_state(res, s);
+	bool cut = st == STEP_CUT, bad = st == STEP_FAILED || st == STEP_NO_REPLY;
 	fprintf(out, "    %s%-4s%s %-15s ", term_col(colour, cut ? C_YEL : bad ? C_RED : C_GRN), cut ? "cut" : bad ? "FAIL" : "ok",
 		term_col(colour, C_OFF), stage_name(s->stage));
 	if (s->command) {
@@ -97,8 +98,9 @@ static void events_text(FILE *out, const struct diagnosis *dg, bool colour)
 		if (x && x->explained) {
 			fputs("      Meaning: ", out);
 			term_put(out, x->e.meaning ? x->e.meaning : "not in the knowledge base");
-			fprintf(out, " [stage %s, confidence %s]\n", stage_name(x->e.stage),
-				x->e.confidence ? x->e.confidence : "?");
+			char *how = explain_claims_brief(&x->e);
+			fprintf(out, " [%s]\n", how);
+			free(how);
 		}
 		if (x && x->reproduced) {
 			fprintf(out, "      Reproduced by the test: %s — ", x->reproduced);
@@ -126,7 +128,7 @@ static void test_text(FILE *out, const struct diagnosis *dg, bool colour)
 	} else {
 		fputs("  Conversation:\n", out);
 		for (size_t i = 0; i < dg->smtp.nsteps; i++)
-			stage_row(out, &dg->smtp.steps[i], colour, dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps);
+			stage_row(out, &dg->smtp, &dg->smtp.steps[i], colour);
 		if (dg->smtp.tls.have_cert) {
 			fprintf(out, "  TLS: %s %s; certificate ", dg->smtp.tls.version, dg->smtp.tls.cipher);
 			term_put(out, dg->smtp.tls.subject);
@@ -203,14 +205,15 @@ static void test_md(FILE *out, const struct diagnosis *dg)
 		fputs(" |\n", out);
 	}
 	if (dg->test_ran) {
-		fputs("\n| stage | command | reply |\n|---|---|---|\n", out);
+		fputs("\n| stage | state | command | reply |\n|---|---|---|---|\n", out);
 		for (size_t i = 0; i < dg->smtp.nsteps; i++) {
 			const struct smtp_step *s = &dg->smtp.steps[i];
 			char *j = smtp_reply_joined(&s->reply);
-			fprintf(out, "| %s | ", stage_name(s->stage));
+			enum smtp_step_state st = smtp_step_state(&dg->smtp, s);
+			fprintf(out, "| %s | %s | ", stage_name(s->stage), smtp_step_state_name(st));
 			term_md(out, s->command ? s->command : "");
 			fputs(" | ", out);
-			bool cut = dg->smtp.budget_exhausted && i + 1 == dg->smtp.nsteps && !s->done;
+			bool cut = st == STEP_CUT;
 			term_md(out, s->reply.nlines ? j : (s->detail ? s->detail : (s->done ? "" : cut ? "(not tested: the time budget ended the test here)" : "(no reply)")));
 			fputs(" |\n", out);
 			free(j);

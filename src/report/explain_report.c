@@ -79,6 +79,23 @@ static char *stage_text(const struct kb_explanation *e)
 	return xstrdup(explain_stage_words(e->stage));
 }
 
+char *explain_claims_brief(const struct kb_explanation *e)
+{
+	struct buf b = {0};
+	bool guess = e->stage == STAGE_UNKNOWN && e->stage_guess != STAGE_UNKNOWN && e->stage_guess != STAGE_LAST;
+	if (guess)
+		buf_printf(&b, "stage not confirmed (unverified guess: %s)", explain_stage_words(e->stage_guess));
+	else if (e->stage == STAGE_UNKNOWN)
+		buf_puts(&b, "stage not known");
+	else
+		buf_printf(&b, "stage %s%s%s", explain_stage_words(e->stage), e->stage_confidence ? ", " : "",
+			   e->stage_confidence ? e->stage_confidence : "");
+	buf_printf(&b, " · meaning %s", e->confidence ? e->confidence : "unverified");
+	if (e->reply_confidence)
+		buf_printf(&b, " · replies %s", e->reply_confidence);
+	return buf_steal(&b);
+}
+
 /* "How sure" lines: the meaning, then the stage and the replies when they are claimed. */
 static void claim_lines(const struct kb_explanation *e, struct strlist *out)
 {

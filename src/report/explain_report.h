@@ -19,5 +19,9 @@ void explain_report_md(FILE *out, const struct explain_result *r);
 const char *explain_stage_words(enum stage s);        /* "login (AUTH)" */
 const char *explain_class_words(const char *cls);     /* "permanent failure (5xx): ..." */
 const char *explain_confidence_words(const char *c);  /* "documented: ..." */
+/* One line on how sure each claim of an explanation is, for reports that show an explanation
+ * in a table cell: "stage login (AUTH), sourced · meaning sourced · replies inferred", or
+ * "stage not confirmed (unverified guess: login (AUTH)) · meaning unverified". A new string. */
+char *explain_claims_brief(const struct kb_explanation *e);
 
 #endif

@@ -94,13 +94,20 @@ json_t *smtp_json_tls(const struct tls_facts *t)
 
 json_t *smtp_json_explanation(const struct kb_explanation *e)
 {
-	return json_pack("{s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind", e->kind ? e->kind : "smtp-reply",
+	json_t *j = json_pack("{s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "kind", e->kind ? e->kind : "smtp-reply",
 			 "code", e->code ? json_integer(e->code) : json_null(), "enhanced",
 			 e->enhanced[0] ? json_string(e->enhanced) : json_null(), "class", json_text(e->class_name),
 			 "stage", stage_name(e->stage), "category", json_text(e->category), "title", json_text(e->title),
 			 "meaning", json_text(e->meaning), "fix", json_text(e->fix), "provider", json_text(e->provider),
 			 "matched", json_text(e->matched), "sources", strlist_json(&e->sources), "confidence",
 			 json_text(e->confidence));
+	/* each claim's confidence: a guessed stage or reply is never shown as fact */
+	json_object_set_new(j, "stage_confidence", json_text(e->stage_confidence));
+	json_object_set_new(j, "reply_confidence", json_text(e->reply_confidence));
+	if (e->stage == STAGE_UNKNOWN && e->stage_guess != STAGE_UNKNOWN && e->stage_guess != STAGE_LAST)
+		json_object_set_new(j, "stage_guess", json_string(stage_name(e->stage_guess)));
+	json_object_set_new(j, "provider_basis", json_text(e->provider_basis));
+	return j;
 }
 
 json_t *json_findings(const struct findings *fs)
@@ -129,12 +136,7 @@ static json_t *steps_json(const struct smtp_result *res)
 	json_t *a = json_array();
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
-		bool stopped_here = !res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) &&
-				    (s->reply.code / 100 == 3 || !s->reply.nlines);
-		const char *status = !s->done ? (res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no-reply")
-				     : stopped_here ? "failed"
-				     : s->reply.nlines == 0 ? "ok"
-				     : (s->reply.code >= 400 || s->reply.malformed) ? "failed" : "ok";
+		const char *status = smtp_step_state_name(smtp_step_state(res, s));
 		json_t *j = json_pack("{s:s, s:o, s:o, s:s, s:o, s:f, s:o}", "stage", stage_name(s->stage), "index",
 				      s->index ? json_integer(s->index) : json_null(), "command", json_text(s->command),
 				      "status", status, "reply", smtp_json_reply(&s->reply), "elapsed_ms",

@@ -6,18 +6,15 @@
 #include "report/term.h"
 #include "util/text.h"
 
-/* Prints multi-line untrusted text, each line indented. */
-/* The step the test stopped at is not "ok" even when its reply was not a refusal (a final 334). */
+/* A step's state in the words of the conversation table. */
 static const char *step_status(const struct smtp_result *res, const struct smtp_step *s)
 {
-	if (!s->done)
-		return res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) ? "cut" : "no reply";
-	if (s->reply.nlines && (s->reply.code >= 400 || s->reply.malformed))
-		return "FAIL";
-	if (!res->ok && !res->budget_exhausted && s == smtp_result_step(res, res->failed_stage) &&
-	    (s->reply.code / 100 == 3 || !s->reply.nlines))
-		return "FAIL";
-	return "ok";
+	switch (smtp_step_state(res, s)) {
+	case STEP_FAILED: return "FAIL";
+	case STEP_CUT: return "cut";
+	case STEP_NO_REPLY: return "no reply";
+	default: return "ok";
+	}
 }
 
 static void caps_line(struct buf *b, const struct smtp_caps *c)

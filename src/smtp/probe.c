@@ -35,14 +35,6 @@ const char *tls_version_name(int v)
 	}
 }
 
-const struct smtp_step *smtp_result_step(const struct smtp_result *res, enum stage s)
-{
-	for (size_t i = res->nsteps; i-- > 0;)
-		if (res->steps[i].stage == s)
-			return &res->steps[i];
-	return NULL;
-}
-
 static bool reply_failed(const struct smtp_reply *r)
 {
 	return r->complete && (r->code >= 400 || r->malformed);
@@ -378,53 +370,4 @@ int smtp_probe(const struct smtp_request *req, struct smtp_result *res)
 		followups(&q, res, deadline);
 	res->total_ms = clock_ms() - start;
 	return 0;
-}
-
-int smtp_result_exit(const struct smtp_result *res)
-{
-	if (res->budget_exhausted)
-		return MFP_EXIT_UNKNOWN; /* not tested, whatever was found before the cut */
-	if (!res->ok)
-		return MFP_EXIT_CRITICAL;
-	enum severity w = findings_worst(&res->findings);
-	if (w >= SEV_FAIL)
-		return MFP_EXIT_CRITICAL;
-	if (w == SEV_WARN)
-		return MFP_EXIT_WARNING;
-	return MFP_EXIT_OK;
-}
-
-void smtp_result_free(struct smtp_result *res)
-{
-	for (size_t i = 0; i < res->nsteps; i++) {
-		free(res->steps[i].command);
-		free(res->steps[i].detail);
-		smtp_reply_reset(&res->steps[i].reply);
-	}
-	free(res->steps);
-	smtp_caps_free(&res->caps_before);
-	smtp_caps_free(&res->caps_after);
-	struct tls_facts *t = &res->tls;
-	free(t->subject);
-	free(t->issuer);
-	strlist_free(&t->sans);
-	free(t->chain_error);
-	free(t->name_error);
-	free(t->alert);
-	free(res->host);
-	free(res->ip);
-	smtp_reply_reset(&res->fail_reply);
-	free(res->error);
-	free(res->curl_error);
-	strlist_free(&res->transcript);
-	for (size_t i = 0; i < res->nfollowups; i++) {
-		free(res->followups[i].what);
-		free(res->followups[i].result);
-	}
-	free(res->followups);
-	findings_free(&res->findings);
-	for (size_t i = 0; i < res->nexplanations; i++)
-		kb_explanation_free(&res->explanations[i]);
-	free(res->explanations);
-	memset(res, 0, sizeof(*res));
 }

@@ -139,6 +139,14 @@ void smtp_rules_apply(const struct smtp_request *req, struct smtp_result *res);
 /* Returns the step for stage (the last one of that stage), or NULL. */
 const struct smtp_step *smtp_result_step(const struct smtp_result *res, enum stage s);
 
+/* How a step ended, as every report shows it: ok, failed (a refusal, or the step the test
+ * stopped at without a positive reply, e.g. a final 334), no reply, or cut by the run's budget
+ * (not tested). */
+enum smtp_step_state { STEP_OK, STEP_FAILED, STEP_NO_REPLY, STEP_CUT };
+enum smtp_step_state smtp_step_state(const struct smtp_result *res, const struct smtp_step *s);
+/* "ok", "failed", "no-reply", "cut". */
+const char *smtp_step_state_name(enum smtp_step_state st);
+
 /* Exit code for a finished result (0 ok, 1 warnings, 2 failed, 3 could not test: always 3 when
  * res->budget_exhausted). */
 int smtp_result_exit(const struct smtp_result *res);
