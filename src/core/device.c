@@ -95,8 +95,9 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 			c->value_b = clean;
 			c->source_a = f->source;
 			c->source_b = src;
-			/* what the user says wins over what the device says */
-			if (src == FACT_USER) {
+			/* what the user says wins over what the device says; a value read wins over a guess */
+			if (src == FACT_USER || f->guessed) {
+				f->guessed = false;
 				free(f->value);
 				f->value = xstrdup(clean);
 				f->source = src;
@@ -104,6 +105,12 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 				f->where = xstrdup(where);
 			}
 			return;
+		}
+		if (f->guessed) { /* confirmed by a source that read it: that one is named */
+			f->guessed = false;
+			f->source = src;
+			free(f->where);
+			f->where = xstrdup(where);
 		}
 		free(clean);
 		return;
@@ -122,6 +129,24 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 	f->value = clean;
 	f->source = src;
 	f->where = xstrdup(where);
+	f->guessed = false;
+}
+
+bool device_guess(struct device *d, const char *key, const char *value, enum fact_source src, const char *where)
+{
+	if (find(d, key))
+		return false;
+	device_set(d, key, value, src, where);
+	struct fact *f = find(d, key);
+	if (!f)
+		return false;
+	f->guessed = true;
+	return true;
+}
+
+const char *fact_confidence_name(const struct fact *f)
+{
+	return f && f->guessed ? "guessed" : "read";
 }
 
 const struct fact *device_get(const struct device *d, const char *key)
