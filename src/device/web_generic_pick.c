@@ -141,6 +141,24 @@ static char *validate(enum wg_key key, const char *label, const char *raw, enum 
 	}
 }
 
+/* The label as shown in "where": sanitised, without the trailing ':' or '*' of the page. */
+static char *shown_label(const char *label)
+{
+	char *s = text_trim(text_sanitize(label, 80, 0));
+	size_t n = strlen(s);
+	for (;;) {
+		if (n && (s[n - 1] == ':' || s[n - 1] == '*' || s[n - 1] == ' '))
+			s[--n] = '\0';
+		else if (n >= 3 && memcmp(s + n - 3, "\xef\xbc\x9a", 3) == 0) /* fullwidth colon */
+			s[n -= 3] = '\0';
+		else if (n >= 2 && memcmp(s + n - 2, "\xc2\xa0", 2) == 0)
+			s[n -= 2] = '\0';
+		else
+			break;
+	}
+	return s;
+}
+
 bool wg_offer(struct wg_page *p, enum wg_kind kind, const char *label, const char *value, enum wg_state st)
 {
 	if (!label || (st == WG_VALUE && !value))
@@ -166,7 +184,7 @@ bool wg_offer(struct wg_page *p, enum wg_kind kind, const char *label, const cha
 			p->cap = p->cap ? p->cap * 2 : 16;
 			p->c = xrealloc(p->c, p->cap * sizeof(*p->c));
 		}
-		p->c[p->n++] = (struct wg_cand){h.key[i], v, text_trim(text_sanitize(label, 80, 0)), kind, h.weak[i],
+		p->c[p->n++] = (struct wg_cand){h.key[i], v, shown_label(label), kind, h.weak[i],
 						p->order++};
 		kept = true;
 	}

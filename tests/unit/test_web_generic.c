@@ -103,7 +103,7 @@ static void test_de_table(void **state)
 	(void)state;
 	struct device d;
 	read_fixture(&d, "de_table.html");
-	expect(&d, "smtp.host", "smtp.beispiel.de", "SMTP-Server");
+	expect(&d, "smtp.host", "smtp.beispiel.de", "label 'SMTP-Server' on /de_table.html");
 	expect(&d, "smtp.port", "465", "SMTP-Port");
 	expect(&d, "smtp.security", "implicit", "Verschlüsselung");
 	expect(&d, "smtp.auth", "cram-md5", "Authentifizierungsmethode");
@@ -159,7 +159,7 @@ static void test_ja_table(void **state)
 	(void)state;
 	struct device d;
 	read_fixture(&d, "ja_table.html");
-	expect(&d, "smtp.host", "smtp.example.jp", "送信メールサーバー");
+	expect(&d, "smtp.host", "smtp.example.jp", "label '送信メールサーバー（SMTP）' on");
 	expect(&d, "smtp.port", "587", "ポート番号");
 	expect(&d, "smtp.security", "starttls", "暗号化");
 	expect(&d, "smtp.auth", "auto", "SMTP認証");
