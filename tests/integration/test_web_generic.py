@@ -162,8 +162,12 @@ def test_diagnose():
             assert settings["from"]["value"] == USER, settings
             dev = j["device"]["smtp"]
             assert dev["host"]["confidence"] == "guessed", dev
-            assert j["smtp_test"]["ran"] if "ran" in j["smtp_test"] else True
-            assert rc in (0, 1), (rc, [f.get("id") for f in j.get("findings", [])])
+            assert j["smtp_test"]["verdict"]["ok"] is True, j["smtp_test"]["verdict"]
+            assert j["smtp_test"]["request"]["port"] == int(srv.port), j["smtp_test"]["request"]
+            g = [f for f in j["findings"] if f["id"] == "settings-guessed"]
+            assert g and g[0]["severity"] == "info", j["findings"]
+            assert "host 'localhost' (guessed from label 'Serveur SMTP' on /net/courriel.html)" in g[0]["evidence"], g
+            assert rc == 0, (rc, [f.get("id") for f in j.get("findings", [])])
             assert not ews.violations, ews.violations
 
 
