@@ -67,11 +67,14 @@ static char *scripts(const struct web_doc *doc)
 	return s;
 }
 
-int web_generic_extract(struct device *d, const char *path, const char *body, size_t len, const char *content_type)
+int web_generic_extract(struct device *d, const char *path, const char *raw, size_t len, const char *content_type)
 {
 	char err[200];
-	if (!body || !len || !wg_words(err, sizeof(err)))
+	if (!raw || !len || !wg_words(err, sizeof(err)))
 		return 0;
+	char *body = xmalloc(len + 1); /* the sniffing below reads a C string */
+	memcpy(body, raw, len);
+	body[len] = '\0';
 	struct wg_page p;
 	wg_page_init(&p, path);
 	struct web_doc doc;
@@ -99,6 +102,7 @@ int web_generic_extract(struct device *d, const char *path, const char *body, si
 	int n = wg_page_commit(&p, d);
 	wg_page_free(&p);
 	web_doc_free(&doc);
+	free(body);
 	return n;
 }
 
@@ -114,10 +118,7 @@ static bool any_word(const char *s, const json_t *arr)
 	size_t i;
 	const json_t *v;
 	json_array_foreach((json_t *)arr, i, v) {
-		char *w = wg_norm(json_string_value(v));
-		bool hit = *w && wg_find_word(s, w, 0) >= 0;
-		free(w);
-		if (hit)
+		if (wg_find_word(s, json_string_value(v), 0) >= 0)
 			return true;
 	}
 	return false;

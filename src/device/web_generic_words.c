@@ -18,6 +18,46 @@ static const char *const key_names[WG_NKEYS] = {"host", "port", "security", "aut
 
 static json_t *words;
 
+static char *name_norm(const char *s);
+
+/* A copy of the string array with every entry normalised (labels or names). */
+static json_t *normed(const json_t *arr, bool is_name)
+{
+	json_t *out = json_array();
+	size_t i;
+	const json_t *v;
+	json_array_foreach((json_t *)arr, i, v) {
+		char *n = is_name ? name_norm(json_string_value(v)) : wg_norm(json_string_value(v));
+		if (*n)
+			json_array_append_new(out, json_string(n));
+		free(n);
+	}
+	return out;
+}
+
+/* Normalises every list once, at load: matching then compares plain strings. */
+static void prepare(json_t *j)
+{
+	const char *k;
+	json_t *f, *row;
+	size_t i;
+	json_object_foreach(json_object_get(j, "fields"), k, f) {
+		json_object_set_new(f, "labels", normed(json_object_get(f, "labels"), false));
+		json_object_set_new(f, "labels_weak", normed(json_object_get(f, "labels_weak"), false));
+		json_object_set_new(f, "names", normed(json_object_get(f, "names"), true));
+		json_object_set_new(f, "names_weak", normed(json_object_get(f, "names_weak"), true));
+	}
+	json_object_set_new(j, "context_names", normed(json_object_get(j, "context"), true));
+	json_object_set_new(j, "context", normed(json_object_get(j, "context"), false));
+	json_object_set_new(j, "foreign", normed(json_object_get(j, "foreign"), false));
+	json_object_set_new(j, "foreign_names", normed(json_object_get(j, "foreign_names"), true));
+	json_object_foreach(json_object_get(j, "values"), k, f)
+		json_array_foreach(f, i, row)
+			json_object_set_new(row, "match", normed(json_object_get(row, "match"), false));
+	json_object_foreach(json_object_get(j, "links"), k, f)
+		json_object_set_new(json_object_get(j, "links"), k, normed(f, false));
+}
+
 const json_t *wg_words(char *err, size_t errsz)
 {
 	if (words)
@@ -32,6 +72,7 @@ const json_t *wg_words(char *err, size_t errsz)
 		return NULL;
 	}
 	strlist_free(&errs);
+	prepare(j);
 	words = j;
 	return words;
 }
@@ -142,10 +183,9 @@ static bool has_other(const char *s, const json_t *arr, bool is_name, long a, lo
 	const json_t *v;
 	bool hit = false;
 	json_array_foreach((json_t *)arr, i, v) {
-		char *w = is_name ? name_norm(json_string_value(v)) : wg_norm(json_string_value(v));
-		for (long at = *w ? find(s, w, is_name, 0) : -1; at >= 0 && !hit; at = find(s, w, is_name, at + 1))
+		const char *w = json_string_value(v);
+		for (long at = find(s, w, is_name, 0); at >= 0 && !hit; at = find(s, w, is_name, at + 1))
 			hit = at + (long)strlen(w) <= a || at >= b;
-		free(w);
 		if (hit)
 			break;
 	}
@@ -170,15 +210,14 @@ static size_t longest(const char *s, const json_t *arr, bool is_name, bool tail,
 	size_t best = 0, i;
 	const json_t *v;
 	json_array_foreach((json_t *)arr, i, v) {
-		char *w = is_name ? name_norm(json_string_value(v)) : wg_norm(json_string_value(v));
-		long at = *w ? find(s, w, is_name, 0) : -1;
+		const char *w = json_string_value(v);
+		long at = find(s, w, is_name, 0);
 		while (tail && at >= 0 && !tail_ok(s + at + strlen(w)))
 			at = find(s, w, is_name, at + 1);
 		if (at >= 0 && strlen(w) > best) {
 			best = strlen(w);
 			*a = at;
 		}
-		free(w);
 	}
 	return best;
 }
@@ -234,7 +273,7 @@ void wg_match(const char *text, bool is_name, struct wg_hits *h)
 	}
 	rank(h, len, weak);
 	h->foreign = has_other(s, json_object_get(w, is_name ? "foreign_names" : "foreign"), is_name, span_a, span_b);
-	h->smtp = !h->foreign && has_other(s, json_object_get(w, "context"), is_name, 0, 0);
+	h->smtp = !h->foreign && has_other(s, json_object_get(w, is_name ? "context_names" : "context"), is_name, 0, 0);
 	free(s);
 }
 
@@ -270,10 +309,7 @@ const char *wg_map_value(const char *map, const char *raw)
 	const json_t *row, *m;
 	json_array_foreach(json_object_get(json_object_get(w, "values"), map), i, row) {
 		json_array_foreach(json_object_get(row, "match"), j, m) {
-			char *p = wg_norm(json_string_value(m));
-			bool hit = *p && wg_find_word(s, p, 0) >= 0;
-			free(p);
-			if (hit) {
+			if (wg_find_word(s, json_string_value(m), 0) >= 0) {
 				found = profile_str(row, "value");
 				break;
 			}
