@@ -62,7 +62,8 @@ void wg_scan_script(struct wg_page *p, const char *text)
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(ASSIGN) / sizeof(ASSIGN[0]); i++)
 		collect(text, ASSIGN[i], &v, &n);
-	qsort(v, n, sizeof(*v), by_offset); /* in the order the script says them */
+	if (n)
+		qsort(v, n, sizeof(*v), by_offset); /* in the order the script says them */
 	for (size_t i = 0; i < n; i++) {
 		/* "name=" inside markup is an attribute, not a variable: keep identifiers only */
 		if (strcmp(v[i].name, "name") != 0 && strcmp(v[i].name, "id") != 0 && strcmp(v[i].name, "value") != 0)
