@@ -260,6 +260,47 @@ static void test_links(void **state)
 	strlist_free(&out);
 }
 
+/* Vocabulary of other firmware families: "SMTP Server Port Number" is a port, not a server;
+ * "Return Email Address" is the From; a method inside "SMTP AUTH (CRAM-MD5)"; fullwidth colons;
+ * Kyocera-style _mode_on values under field names. */
+static void test_vocabulary(void **state)
+{
+	(void)state;
+	const char *page =
+		"<html><head><title>Properties</title></head><body><table>"
+		"<tr><td>SMTP Server Address</td><td><input name='104002' value='smtp.corp.example'></td></tr>"
+		"<tr><td>SMTP Server Port Number</td><td><input name='104006' value='2525'></td></tr>"
+		"<tr><td>Return Email Address</td><td><input name='104001' value='mfp@corp.example'></td></tr>"
+		"<tr><td>Email Send Authentication</td><td><select name='x'><option>No Authentication</option>"
+		"<option selected>SMTP AUTH (CRAM-MD5)</option><option>POP before SMTP (APOP)</option></select></td></tr>"
+		"</table></body></html>";
+	struct device d;
+	device_init(&d, "p");
+	assert_int_equal(web_generic_extract(&d, "/p", page, strlen(page), NULL), 4);
+	expect(&d, "smtp.host", "smtp.corp.example", "SMTP Server Address");
+	expect(&d, "smtp.port", "2525", "label 'SMTP Server Port Number'");
+	expect(&d, "smtp.from", "mfp@corp.example", "Return Email Address");
+	expect(&d, "smtp.auth", "cram-md5", "Email Send Authentication");
+	device_free(&d);
+	const char *ja = "<html><body><ul><li>SMTPサーバー：smtp.example.jp</li><li>SMTPポート番号：25</li>"
+			 "<li>差出人：kiki@example.jp</li></ul></body></html>";
+	device_init(&d, "p");
+	web_generic_extract(&d, "/ja", ja, strlen(ja), NULL);
+	expect(&d, "smtp.host", "smtp.example.jp", "label 'SMTPサーバー' on /ja");
+	expect(&d, "smtp.port", "25", "SMTPポート番号");
+	expect(&d, "smtp.from", "kiki@example.jp", "差出人");
+	device_free(&d);
+	const char *kyo = "<html><body><form><input type=hidden name='smtpServerName' value='relay.k.example'>"
+			  "<input type=hidden name='smtpAuth' value='_mode_off'><input type=hidden name='smtpSsl' "
+			  "value='_mode_off'></form></body></html>";
+	device_init(&d, "p");
+	web_generic_extract(&d, "/k", kyo, strlen(kyo), NULL);
+	expect(&d, "smtp.host", "relay.k.example", "field name 'smtpServerName' on /k");
+	expect(&d, "smtp.auth", "none", "smtpAuth");
+	expect(&d, "smtp.security", "none", "smtpSsl");
+	device_free(&d);
+}
+
 static void test_garbage(void **state)
 {
 	(void)state;
@@ -280,7 +321,7 @@ int main(void)
 		cmocka_unit_test(test_fr_dl),        cmocka_unit_test(test_es_radio), cmocka_unit_test(test_it_list),
 		cmocka_unit_test(test_ja_table),     cmocka_unit_test(test_js_model), cmocka_unit_test(test_xml),
 		cmocka_unit_test(test_decoys),       cmocka_unit_test(test_guess_confidence),
-		cmocka_unit_test(test_links),        cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_links),        cmocka_unit_test(test_vocabulary), cmocka_unit_test(test_garbage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
