@@ -20,12 +20,14 @@ enum wg_state { WG_VALUE, WG_CHECKED, WG_UNCHECKED };
 
 /* What a label or name matched: keys ranked by the length of the matched words, each strong
  * (enough alone) or weak (needs an SMTP section); foreign: another protocol's word outside the
- * match; smtp: a context word ("e-mail", "SMTP", "メール"). */
+ * match; never: a word of a field never taken (administrator, recipient, password); smtp: a
+ * context word ("e-mail", "SMTP", "メール"). */
 struct wg_hits {
 	int n;
 	enum wg_key key[WG_NKEYS];
 	bool weak[WG_NKEYS];
 	bool foreign;
+	bool never;
 	bool smtp;
 };
 

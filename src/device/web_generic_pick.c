@@ -165,6 +165,8 @@ bool wg_offer(struct wg_page *p, enum wg_kind kind, const char *label, const cha
 		return false;
 	struct wg_hits h;
 	wg_match(label, kind != WG_LABEL, &h);
+	if (h.never)
+		return false; /* "Administrator e-mail address", "Password": never taken, the section goes on */
 	if (h.foreign) {
 		if (h.n || kind == WG_LABEL)
 			p->ctx = WG_CTX_FOREIGN; /* "POP3 Server", "LDAP Port": another protocol's section */

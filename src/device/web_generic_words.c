@@ -51,6 +51,8 @@ static void prepare(json_t *j)
 	json_object_set_new(j, "context", normed(json_object_get(j, "context"), false));
 	json_object_set_new(j, "foreign", normed(json_object_get(j, "foreign"), false));
 	json_object_set_new(j, "foreign_names", normed(json_object_get(j, "foreign_names"), true));
+	json_object_set_new(j, "never", normed(json_object_get(j, "never"), false));
+	json_object_set_new(j, "never_names", normed(json_object_get(j, "never_names"), true));
 	json_object_foreach(json_object_get(j, "values"), k, f)
 		json_array_foreach(f, i, row)
 			json_object_set_new(row, "match", normed(json_object_get(row, "match"), false));
@@ -273,6 +275,7 @@ void wg_match(const char *text, bool is_name, struct wg_hits *h)
 	}
 	rank(h, len, weak);
 	h->foreign = has_other(s, json_object_get(w, is_name ? "foreign_names" : "foreign"), is_name, span_a, span_b);
+	h->never = has_other(s, json_object_get(w, is_name ? "never_names" : "never"), is_name, span_a, span_b);
 	h->smtp = !h->foreign && has_other(s, json_object_get(w, is_name ? "context_names" : "context"), is_name, 0, 0);
 	free(s);
 }
