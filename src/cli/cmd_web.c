@@ -187,6 +187,8 @@ const struct cli_cmd cmd_web = {
 		"system store, --web-cafile, --web-pin or an explicit --web-insecure. Every request is bounded (--timeout,\n"
 		"--max-page-size, 100 headers, 5 redirects on the same host only); a refused redirect, a cut page, a\n"
 		"header flood or a timeout is reported with the page it happened on.\n"
+		"A model no profile knows is read by the generic reader: settings guessed from labels, field names,\n"
+		"scripts and XML (six languages), shown as \"(guessed)\" with the label they came from (docs/web.md).\n"
 		"Exit: 0 read, 1 read with notes (something could not be read), 3 nothing read, 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

@@ -67,6 +67,34 @@ static char *checked_number(struct device *d, const char *key, const char *v)
 	return xstrdup(v);
 }
 
+/* A value for a key another source already gave: a different value is a conflict (the user's
+ * word, or any value read over a guess, replaces the first); the same value confirms a guess.
+ * Takes ownership of clean. */
+static void other_source(struct device *d, struct fact *f, const char *key, char *clean, enum fact_source src,
+			 const char *where)
+{
+	bool replace = f->guessed || (src == FACT_USER && strcasecmp(f->value, clean) != 0);
+	if (strcasecmp(f->value, clean) != 0) {
+		d->conflicts = xrealloc(d->conflicts, (d->nconflicts + 1) * sizeof(*d->conflicts));
+		struct device_conflict *c = &d->conflicts[d->nconflicts++];
+		c->key = xstrdup(key);
+		c->value_a = xstrdup(f->value);
+		c->value_b = xstrdup(clean);
+		c->source_a = f->source;
+		c->source_b = src;
+	}
+	if (replace) {
+		free(f->value);
+		f->value = clean;
+		f->source = src;
+		f->guessed = false;
+		free(f->where);
+		f->where = xstrdup(where);
+		return;
+	}
+	free(clean);
+}
+
 void device_set(struct device *d, const char *key, const char *value, enum fact_source src, const char *where)
 {
 	if (!value)
@@ -87,25 +115,7 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 	clean = checked;
 	struct fact *f = find(d, key);
 	if (f && f->source != src) {
-		if (strcasecmp(f->value, clean) != 0) {
-			d->conflicts = xrealloc(d->conflicts, (d->nconflicts + 1) * sizeof(*d->conflicts));
-			struct device_conflict *c = &d->conflicts[d->nconflicts++];
-			c->key = xstrdup(key);
-			c->value_a = xstrdup(f->value);
-			c->value_b = clean;
-			c->source_a = f->source;
-			c->source_b = src;
-			/* what the user says wins over what the device says */
-			if (src == FACT_USER) {
-				free(f->value);
-				f->value = xstrdup(clean);
-				f->source = src;
-				free(f->where);
-				f->where = xstrdup(where);
-			}
-			return;
-		}
-		free(clean);
+		other_source(d, f, key, clean, src, where);
 		return;
 	}
 	if (!f) {
@@ -122,6 +132,24 @@ void device_set(struct device *d, const char *key, const char *value, enum fact_
 	f->value = clean;
 	f->source = src;
 	f->where = xstrdup(where);
+	f->guessed = false;
+}
+
+bool device_guess(struct device *d, const char *key, const char *value, enum fact_source src, const char *where)
+{
+	if (find(d, key))
+		return false;
+	device_set(d, key, value, src, where);
+	struct fact *f = find(d, key);
+	if (!f)
+		return false;
+	f->guessed = true;
+	return true;
+}
+
+const char *fact_confidence_name(const struct fact *f)
+{
+	return f && f->guessed ? "guessed" : "read";
 }
 
 const struct fact *device_get(const struct device *d, const char *key)

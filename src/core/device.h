@@ -31,6 +31,8 @@ struct fact {
 	char *value;          /* sanitised text */
 	enum fact_source source;
 	char *where;          /* OID, or page path + field, or "--option" */
+	bool guessed;         /* lower confidence: guessed from a label or name by the generic web
+			       * reader (device_guess), not read from a field a profile knows */
 };
 
 enum event_origin { EV_SNMP_ALERT, EV_WEB_JOBLOG, EV_WEB_ERRORLOG, EV_PANEL, EV_SNMP_VENDOR };
@@ -72,6 +74,12 @@ void device_init(struct device *d, const char *host);
  * a conflict is recorded. A NULL or empty value is ignored. */
 void device_set(struct device *d, const char *key, const char *value, enum fact_source src,
 		const char *where);
+/* Sets a guessed fact (fact.guessed; where says from what, e.g. "guessed from label 'Serveur
+ * SMTP' on /mail.html"): only when no fact has the key yet. A later device_set from any source
+ * replaces a guess (recording a conflict when the values differ). Returns true when set. */
+bool device_guess(struct device *d, const char *key, const char *value, enum fact_source src, const char *where);
+/* "guessed" or "read" (JSON "confidence" of a fact). */
+const char *fact_confidence_name(const struct fact *f);
 /* Returns the fact for key or NULL (borrowed). */
 const struct fact *device_get(const struct device *d, const char *key);
 /* Returns the value for key or NULL (borrowed). */

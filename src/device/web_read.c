@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "device/web_extract.h"
+#include "device/web_generic.h"
 #include "device/web_match.h"
 #include "device/web_reader.h"
 #include "profile/profile.h"
@@ -194,6 +195,8 @@ int web_read(struct device *d, const struct web_options *o)
 	run_pages(&r);
 	rc = r.nread;
 done:
+	if (root.body && root.status >= 200 && root.status < 400 && !r.login_failed && !device_get(d, "smtp.host"))
+		rc = web_generic_fallback(&r.h, d, &root, rc); /* no profile, or it read no SMTP server */
 	d->web_requests += (int)r.h.nreqs;
 	web_session_trace(&r);
 	web_response_free(&root);

@@ -370,6 +370,25 @@ static void rule_conflicts(struct diagnosis *dg)
 	}
 }
 
+/* Settings the generic web reader guessed from labels (no profile knows the model): the test
+ * mirrored them, so its verdict holds only if the guesses are right; say so. */
+static void rule_guessed(struct diagnosis *dg)
+{
+	static const char *const keys[] = {"smtp.host", "smtp.port", "smtp.security", "smtp.auth", "smtp.user", "smtp.from"};
+	struct buf b = {0};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const struct fact *f = device_get(&dg->dev, keys[i]);
+		if (f && f->guessed)
+			buf_printf(&b, "%s%s '%s' (%s)", b.len ? "; " : "", keys[i] + 5, f->value, f->where ? f->where : "");
+	}
+	if (b.len)
+		add(dg, "settings-guessed", SEV_INFO, "Some device settings were guessed from its web page labels (no profile "
+		    "knows this model)", buf_str(&b),
+		    "Compare them with the device's own e-mail settings page or panel; if one is wrong, run again with "
+		    "--server, --port, --tls, --auth, --user or --from (or --vendor when the vendor is known).", NULL);
+	buf_free(&b);
+}
+
 static void rule_login_untested(struct diagnosis *dg)
 {
 	if (!dg->req.server || dg->req.auth == AUTH_NONE || dg->req.password || !dg->test_ran)
@@ -431,4 +450,5 @@ void diagnose_rules(struct diagnosis *dg)
 	rule_direct_send(dg);
 	rule_events(dg);
 	rule_conflicts(dg);
+	rule_guessed(dg);
 }

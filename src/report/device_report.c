@@ -58,8 +58,9 @@ json_t *device_json_smtp(const struct device *d)
 		snprintf(key, sizeof(key), "smtp.%s", smtp_keys[i]);
 		const struct fact *f = device_get(d, key);
 		json_object_set_new(o, smtp_keys[i],
-				    f ? json_pack("{s:o, s:s, s:o}", "value", json_text(f->value), "source",
-						  fact_source_name(f->source), "where", json_text(f->where))
+				    f ? json_pack("{s:o, s:s, s:o, s:s}", "value", json_text(f->value), "source",
+						  fact_source_name(f->source), "where", json_text(f->where), "confidence",
+						  fact_confidence_name(f))
 				      : json_null());
 	}
 	/* other smtp.* facts (counters, vendor extras) */
@@ -67,8 +68,9 @@ json_t *device_json_smtp(const struct device *d)
 		const struct fact *f = &d->facts[i];
 		if (strncmp(f->key, "smtp.", 5) || json_object_get(o, f->key + 5))
 			continue;
-		json_object_set_new(o, f->key + 5, json_pack("{s:o, s:s, s:o}", "value", json_text(f->value), "source",
-							      fact_source_name(f->source), "where", json_text(f->where)));
+		json_object_set_new(o, f->key + 5, json_pack("{s:o, s:s, s:o, s:s}", "value", json_text(f->value), "source",
+							      fact_source_name(f->source), "where", json_text(f->where),
+							      "confidence", fact_confidence_name(f)));
 	}
 	return o;
 }
@@ -178,9 +180,9 @@ json_t *device_report_json(const struct device *d)
 	json_t *facts = json_array();
 	for (size_t i = 0; i < d->nfacts; i++) {
 		const struct fact *f = &d->facts[i];
-		json_array_append_new(facts, json_pack("{s:o, s:o, s:s, s:o}", "key", json_text(f->key), "value",
+		json_array_append_new(facts, json_pack("{s:o, s:o, s:s, s:o, s:s}", "key", json_text(f->key), "value",
 						       json_text(f->value), "source", fact_source_name(f->source), "where",
-						       json_text(f->where)));
+						       json_text(f->where), "confidence", fact_confidence_name(f)));
 	}
 	json_object_set_new(o, "facts", facts);
 	json_object_set_new(o, "snmp_version", json_text(device_value(d, "snmp.version")));
@@ -211,6 +213,8 @@ static void text_fact(FILE *out, const struct device *d, const char *label, cons
 		return;
 	fprintf(out, "  %-14s ", label);
 	put_clean(out, f->value);
+	if (f->guessed)
+		fputs(" (guessed)", out);
 	if (where) {
 		fprintf(out, "   [%s: ", fact_source_name(f->source));
 		put_clean(out, f->where);
@@ -313,6 +317,8 @@ static void md_row(FILE *out, const struct fact *f, const char *label)
 	md_text(out, label);
 	fputs(" | ", out);
 	md_text(out, f->value);
+	if (f->guessed)
+		fputs(" (guessed)", out);
 	fprintf(out, " | %s: ", fact_source_name(f->source));
 	md_text(out, f->where);
 	fputs(" |\n", out);

@@ -25,8 +25,8 @@ static json_t *fact_json(const struct fact *f)
 {
 	if (!f)
 		return json_null();
-	return json_pack("{s:o, s:s, s:o}", "value", json_text(f->value), "source", fact_source_name(f->source), "where",
-			 f->where ? json_text(f->where) : json_null());
+	return json_pack("{s:o, s:s, s:o, s:s}", "value", json_text(f->value), "source", fact_source_name(f->source),
+			 "where", f->where ? json_text(f->where) : json_null(), "confidence", fact_confidence_name(f));
 }
 
 static json_t *opt_text(const char *s)
@@ -158,8 +158,8 @@ static void text_fact(FILE *out, const char *label, const struct fact *f, bool c
 		fprintf(out, "  %-20s %s(not read)%s\n", label, dim(c), reset(c));
 		return;
 	}
-	fprintf(out, "  %-20s %s  %s[%s: %s]%s\n", label, f->value, dim(c), fact_source_name(f->source),
-		f->where ? f->where : "", reset(c));
+	fprintf(out, "  %-20s %s%s%s%s  %s[%s: %s]%s\n", label, f->value, yellow(c), f->guessed ? " (guessed)" : "",
+		reset(c), dim(c), fact_source_name(f->source), f->where ? f->where : "", reset(c));
 }
 
 void web_report_text(FILE *out, const struct device *d, const struct web_trace *t, bool c)
@@ -236,7 +236,9 @@ static void md_fact_row(FILE *out, const char *label, const struct fact *f)
 {
 	fputc('|', out);
 	md_cell(out, label);
-	md_cell(out, f ? f->value : "(not read)");
+	char *v = f && f->guessed ? xasprintf("%s (guessed)", f->value) : NULL;
+	md_cell(out, v ? v : f ? f->value : "(not read)");
+	free(v);
 	md_cell(out, f ? fact_source_name(f->source) : "");
 	md_cell(out, f ? f->where : "");
 	fputc('\n', out);
