@@ -187,9 +187,11 @@ static int record(struct record_cfg *c, const char *host, const char *pw)
 			     .web_port = c->web.port, .anonymized = c->anonymize, .web_login = pw != NULL,
 			     .vendor_id = device_value(&d, "identity.vendor_id"), .family = device_value(&d, "identity.family")};
 	char err[600];
-	size_t nvb = r.vbs.n, nx = r.nx, nfail = r.failed.n + r.limits.n;
+	size_t nx = r.nx, nfail = r.failed.n + r.limits.n;
 	int ex = MFP_EXIT_OK;
-	if (rec_write(&r, &an, &m, c->output, err, sizeof(err)) != 0) {
+	int wrc = rec_write(&r, &an, &m, c->output, err, sizeof(err));
+	size_t nvb = r.vbs.n; /* distinct objects, after the write sorted them */
+	if (wrc != 0) {
 		fprintf(stderr, "mfpdoctor record: %s\n", err);
 		ex = MFP_EXIT_UNKNOWN;
 	} else {

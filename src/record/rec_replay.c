@@ -2,6 +2,7 @@
  * wrapper answering GET, GETNEXT and GETBULK from device.snmprec, and an HTTP backend behind
  * the web session serving the recorded exchanges in the order they were recorded (the same page
  * fetched twice gets its two answers in turn). A missing or corrupt file is named in the error. */
+#define _GNU_SOURCE /* strptime, timegm */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "record/rec.h"
 #include "record/rec_snmprec.h"
@@ -224,6 +226,36 @@ static int load_manifest(struct replay *p, char *err, size_t errsz)
 	return rc;
 }
 
+/* hrSystemDate moves on with the time since the recording, so the device's clock error (device
+ * clock minus ours) is replayed as it was, not grown by the recording's age. */
+static void shift_clock(struct replay *p)
+{
+	struct snmpw_oid hr;
+	struct tm rt = {0};
+	if (!p->recorded || !strptime(p->recorded, "%Y-%m-%dT%H:%M:%SZ", &rt) || snmpw_oid_parse("1.3.6.1.2.1.25.1.2.0", &hr))
+		return;
+	time_t age = time(NULL) - timegm(&rt);
+	for (size_t i = 0; i < p->vbs.n; i++) {
+		struct snmpw_vb *v = &p->vbs.v[i];
+		if (snmpw_oid_cmp(&v->name, &hr) != 0 || v->type != SNMPW_STR || (v->len != 8 && v->len != 11))
+			continue;
+		unsigned char *b = v->bytes;
+		struct tm t = {.tm_year = (b[0] << 8 | b[1]) - 1900, .tm_mon = b[2] - 1, .tm_mday = b[3], .tm_hour = b[4],
+			       .tm_min = b[5], .tm_sec = b[6]};
+		time_t when = timegm(&t) + age;
+		struct tm n;
+		gmtime_r(&when, &n);
+		int y = n.tm_year + 1900;
+		b[0] = (unsigned char)(y >> 8);
+		b[1] = (unsigned char)(y & 0xff);
+		b[2] = (unsigned char)(n.tm_mon + 1);
+		b[3] = (unsigned char)n.tm_mday;
+		b[4] = (unsigned char)n.tm_hour;
+		b[5] = (unsigned char)n.tm_min;
+		b[6] = (unsigned char)n.tm_sec;
+	}
+}
+
 static int load_snmprec(struct replay *p, char *err, size_t errsz)
 {
 	char *path = xasprintf("%s/%s", p->dir, REC_SNMPREC);
@@ -252,6 +284,7 @@ static int load_snmprec(struct replay *p, char *err, size_t errsz)
 	free(line);
 	fclose(f);
 	rec_snmprec_sort(&p->vbs);
+	shift_clock(p);
 	return rc;
 }
 
