@@ -209,9 +209,12 @@ static char *anon_pattern(struct rec_anon *a, const char *s, int kind)
 			continue;
 		}
 		char *from = xstrndup(st, (size_t)(en - st));
+		bool lower = false;
 		if (!kind)
-			for (char *q = from; *q; q++)
-				*q = (char)toupper((unsigned char)*q);
+			for (char *q = from; *q; q++) { /* one key for 00:1b:… and 00-1B-… */
+				lower = lower || islower((unsigned char)*q);
+				*q = *q == '-' ? ':' : (char)toupper((unsigned char)*q);
+			}
 		const char *to = lookup(a, from);
 		if (!to) {
 			char *t = kind ? doc_ip(a->nip++) : xasprintf("00:00:5E:00:53:%02X", a->nmac++ % 256);
@@ -221,7 +224,7 @@ static char *anon_pattern(struct rec_anon *a, const char *s, int kind)
 		buf_append(&b, p, (size_t)(st - p));
 		for (size_t i = 0; to[i]; i++) /* keep the separator and the case of the original */
 			buf_putc(&b, !kind && (i % 3) == 2 ? st[2]
-				     : !kind && islower((unsigned char)st[0]) ? (char)tolower((unsigned char)to[i]) : to[i]);
+				     : lower ? (char)tolower((unsigned char)to[i]) : to[i]);
 		free(from);
 		p = en;
 	}
