@@ -20,7 +20,7 @@ import urllib.parse
 
 from smtptest import Suite, run, run_json
 from printer import SimPrinter
-from simworld import Certs
+from simworld import Certs, Persona
 
 S = Suite()
 TMP = tempfile.mkdtemp(prefix="mfpdoctor-record-")
@@ -135,6 +135,23 @@ def round_trip(kind):
 
 for k in ("xerox-workcentre", "ricoh", "kyocera", "brother"):
     round_trip(k)
+
+
+def replay_with_server():
+    rec = os.path.join(TMP, "xerox-workcentre", "rec")
+    assert os.path.exists(os.path.join(rec, "manifest.json")), "the xerox round trip made no recording"
+    with Persona("open", CERTS) as srv:
+        rc, j, e, secs = run_json(["diagnose", "--replay", rec, "--server", "127.0.0.1", "--port", srv.port,
+                                   "--tls", "none"], env={"MFPDOCTOR_SMTP_PASSWORD": "x"}, timeout=BOUND)
+        cmds = srv.commands()
+    assert secs < BOUND, secs
+    assert any(c.startswith("MAIL FROM:<scan@x.test>") for c in cmds), cmds  # the recorded From, for real
+    assert j["smtp_test"], j
+    facts = {f["key"]: f["value"] for f in j["device"]["facts"]}
+    assert "recorded" in facts.get("replay.source", ""), facts
+
+
+S.check("diagnose --replay with --server runs the test send with the recorded settings", replay_with_server)
 
 
 def anonymize():
