@@ -130,7 +130,9 @@ static void anon_names(struct rec_anon *an, const struct device *d, const char *
 static void secrets(struct record_cfg *c, const char *web_pw)
 {
 	const struct snmpw_conf *q = &c->snmp.rq.conf;
-	redact_add_credential(NULL, q->community);
+	/* the factory default "public" is no secret, and scrubbing the word would break pages and paths */
+	if (q->community && strcmp(q->community, "public") != 0)
+		redact_add_credential(NULL, q->community);
 	redact_add_credential(q->user, q->auth_pass);
 	redact_add_credential(q->user, q->priv_pass);
 	redact_add_credential(c->web.user, web_pw);

@@ -399,6 +399,7 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 	if (rc != CURLE_OK && !(tap && tap->answer))
 		explain_failure(h, method, q, rc, &s, limit_ms, r);
 	take_response(url, &s, status, rc, ct, r);
+	free(ct);
 	if (tap && tap->observe)
 		tap_observe(h, method, path, body, r, loc, &s.cookies);
 	if (rc == CURLE_OK && status >= 300 && status < 400 && loc)
