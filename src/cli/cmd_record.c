@@ -116,7 +116,11 @@ static void walk(struct recorder *r, struct record_cfg *c, const struct device *
 	if (e)
 		snprintf(ent, sizeof(ent), "1.3.6.1.4.1.%lu", e);
 	const char *roots[] = {"1.3.6.1.2.1.1", "1.3.6.1.2.1.25", "1.3.6.1.2.1.43", ent};
-	rec_walk(r, &c->snmp.rq.conf, roots, e ? 4 : 3, c->max_objects, budget_ms);
+	struct snmpw_conf conf = c->snmp.rq.conf;
+	const char *v = device_value(d, "snmp.version"); /* the version that answered (2c may have fallen back) */
+	if (v && strcmp(v, "1") == 0)
+		conf.version = 1;
+	rec_walk(r, &conf, roots, e ? 4 : 3, c->max_objects, budget_ms);
 }
 
 /* With --anonymize: the device's own serial and names, replaced wherever they appear. */

@@ -198,6 +198,12 @@ def broken():
     with SimPrinter("xerox-workcentre", os.path.join(d, "printer"), CERTS, SMTP, community=COMMUNITY,
                     web_password=WEB_PW) as p:
         record(p, good)
+        small = os.path.join(d, "small")
+        rc, o, e, secs = run(["record", p.snmp_peer, "-o", small, "--max-objects", "3", "--no-web"], env=p.env(),
+                             timeout=BOUND)
+        assert rc == 1 and secs < BOUND, (rc, o, e)
+        lim = json.load(open(os.path.join(small, "manifest.json")))["limits"]
+        assert any("limit" in x for x in lim), lim
     cases = []
     c = os.path.join(d, "nobody")
     shutil.copytree(good, c)
