@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "device/web_tap.h"
 #include "device/web_tls.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -51,12 +52,6 @@ struct sink {
 	bool want_cookies;
 };
 
-static const struct web_tap *tap;
-
-void web_http_set_tap(const struct web_tap *t)
-{
-	tap = t;
-}
 
 static size_t on_body(char *p, size_t sz, size_t n, void *u)
 {
@@ -316,20 +311,6 @@ static CURLcode curl_transfer(CURL *c, long *status, char **ct, char **loc)
 	return rc;
 }
 
-/* Puts a cookie the recording names into the jar (its value was never recorded). */
-static void tap_cookie(struct web_http *h, const char *name)
-{
-	CURLU *u = curl_url();
-	char *host = NULL;
-	if (curl_url_set(u, CURLUPART_URL, h->base, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		char *line = xasprintf("%s\tFALSE\t/\tFALSE\t0\t%s\tredacted", host, name);
-		curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, line);
-		free(line);
-	}
-	curl_free(host);
-	curl_url_cleanup(u);
-}
-
 /* Replay: the tap's recorded answer instead of a transfer, same outputs as curl_transfer; a
  * request the recording lacks (or one that failed when recorded) fails r and q here. */
 static CURLcode tap_transfer(struct web_http *h, const char *method, const char *path, const char *body,
@@ -337,33 +318,18 @@ static CURLcode tap_transfer(struct web_http *h, const char *method, const char 
 			     struct web_request_rec *q)
 {
 	struct web_exchange x = {.base = h->base, .method = method, .path = path, .req_body = body};
-	struct strlist names = {0};
-	int arc = tap->answer(tap->u, &x, &names);
+	int arc = web_tap_answer(h, &x);
 	*status = x.status;
 	if (x.body)
 		buf_append(&s->body, x.body, x.len);
 	s->truncated = x.truncated;
 	s->server = x.server ? text_sanitize(x.server, 200, 0) : NULL;
-	*ct = x.content_type ? xstrdup(x.content_type) : NULL;
-	*loc = x.location ? xstrdup(x.location) : NULL;
-	for (size_t i = 0; i < names.n; i++)
-		tap_cookie(h, names.v[i]);
-	strlist_free(&names);
+	*ct = xstrdup(x.content_type);
+	*loc = xstrdup(x.location);
 	if (arc == 0 && x.curl_code == 0)
 		return CURLE_OK;
 	fail(r, q, x.why != WEB_WHY_NONE ? x.why : WEB_WHY_CONNECT, "%s", x.error ? x.error : "not in the recording");
 	return x.curl_code ? (CURLcode)x.curl_code : CURLE_COULDNT_CONNECT;
-}
-
-static void tap_observe(struct web_http *h, const char *method, const char *path, const char *body,
-			const struct web_response *r, const char *loc, const struct strlist *cookies)
-{
-	struct web_exchange x = {.base = h->base, .method = method, .path = path, .req_body = body,
-				 .status = r->status, .content_type = r->content_type, .server = r->server,
-				 .location = loc, .cookies = cookies, .body = r->body, .len = r->len,
-				 .truncated = r->truncated, .curl_code = r->curl_code, .why = r->why,
-				 .error = r->error[0] ? r->error : NULL, .cert = &h->cert};
-	tap->observe(tap->u, &x);
 }
 
 static int one_transfer(struct web_http *h, const char *method, const char *path, const char *body,
@@ -386,6 +352,7 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 	double t0 = clock_ms();
 	long status = 0;
 	char *ct = NULL, *loc = NULL;
+	const struct web_tap *tap = web_tap_get();
 	s.want_cookies = tap && tap->observe;
 	CURLcode rc = tap && tap->answer ? tap_transfer(h, method, path, body, &s, &status, &ct, &loc, r, q)
 		      : curl_transfer(c, &status, &ct, &loc);
@@ -401,7 +368,7 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 	take_response(url, &s, status, rc, ct, r);
 	free(ct);
 	if (tap && tap->observe)
-		tap_observe(h, method, path, body, r, loc, &s.cookies);
+		web_tap_observe(h, method, path, body, r, loc, &s.cookies);
 	if (rc == CURLE_OK && status >= 300 && status < 400 && loc)
 		*redirect = loc;
 	else
@@ -484,6 +451,7 @@ static int trust_first(struct web_http *h, const char *method, const char *path,
 	if (!h->tls || h->cert.verify_how)
 		return 0;
 	char err[sizeof(r->error)];
+	const struct web_tap *tap = web_tap_get();
 	if (tap && tap->cert ? tap->cert(tap->u, h->base, &h->cert, err, sizeof(err)) == 0
 			     : web_tls_decide(h, err, sizeof(err)) == 0)
 		return 0;
@@ -495,7 +463,7 @@ static int trust_first(struct web_http *h, const char *method, const char *path,
 	enum web_why why = h->cert.verify_how ? WEB_WHY_TLS : why_of_curl((CURLcode)r->curl_code);
 	fail(r, q, why == WEB_WHY_OTHER || why == WEB_WHY_PROTOCOL ? WEB_WHY_TLS : why, "%s", err);
 	if (tap && tap->observe)
-		tap_observe(h, method, path, NULL, r, NULL, NULL);
+		web_tap_observe(h, method, path, NULL, r, NULL, NULL);
 	return -1;
 }
 
