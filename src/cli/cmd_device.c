@@ -159,6 +159,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		device_report_md(stdout, &d);
 	else
 		device_report_text(stdout, &d, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	opt_replay_footer(stdout, &rp, c.format);
 	device_free(&d);
 	ident_vendors_free(&vs);
 	kb_vendors_unload();

@@ -389,6 +389,7 @@ static void render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool 
 	case 4: diag_report_nagios(out, dg); break;
 	default: diag_report_text(out, dg, colour, c->verbose);
 	}
+	opt_replay_footer(out, &c->rp, c->format);
 }
 
 /* Renders through the redacting sink: every byte printed is scrubbed of every registered secret. */

@@ -185,6 +185,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	rc = web_read(&d, &c.o);
 	int ex = outcome(rc, &d);
 	render(&c, &d, &trace);
+	opt_replay_footer(stdout, &rp, c.format);
 	web_trace_free(&trace);
 	device_free(&d);
 	secret_free(password);

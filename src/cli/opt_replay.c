@@ -44,3 +44,15 @@ void opt_replay_mark(const struct replay *rp, struct device *d)
 	device_set(d, "replay.source", n, FACT_USER, "--replay");
 	free(n);
 }
+
+void opt_replay_footer(FILE *out, const struct replay *rp, int format)
+{
+	if (!rp->dir || (format != 0 && format != 2))
+		return;
+	char *n = opt_replay_note(rp);
+	if (format == 2)
+		fprintf(out, "\n*Note: %s.*\n", n);
+	else
+		fprintf(out, "\nNote: %s.\n", n);
+	free(n);
+}

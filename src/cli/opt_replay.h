@@ -3,6 +3,8 @@
  * request in-process (record/rec.h), and a report line says where the device was read from. */
 #ifndef MFP_CLI_OPT_REPLAY_H
 #define MFP_CLI_OPT_REPLAY_H
+#include <stdio.h>
+
 #include "cli/cli.h"
 #include "core/device.h"
 #include "record/rec.h"
@@ -15,6 +17,9 @@ int opt_replay_parse(const struct cli_cmd *cmd, int argc, char **argv, void *cfg
 int opt_replay_open(struct replay *rp, const char *cmd, const char *dir);
 /* "device read from recording DIR, recorded DATE (no request was sent to the device)" (new). */
 char *opt_replay_note(const struct replay *rp);
+/* Prints that note as the report's last line for the text (format 0) and Markdown (2) reports;
+ * JSON carries it as the fact replay.source. Nothing when rp holds no recording. */
+void opt_replay_footer(FILE *out, const struct replay *rp, int format);
 /* Sets that note as the fact replay.source of d (shown with the device's facts). */
 void opt_replay_mark(const struct replay *rp, struct device *d);
 

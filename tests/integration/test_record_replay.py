@@ -126,6 +126,10 @@ def round_trip(kind):
         assert rc == rc_diag, (rc, rc_diag)
         same_device(live_diag["device"], rep_diag["device"], "diagnose")
         assert [f["id"] for f in rep_diag["findings"]] == [f["id"] for f in live_diag["findings"]]
+        for cmd in (["device"], ["web"] if live_web else [], ["diagnose", "--no-test"]):
+            if cmd:
+                rc, out, e, _ = run(cmd + ["--replay", rec], timeout=20)
+                assert "device read from recording %s, recorded" % rec in out, out[-500:]
         # without --server the test send does not run, and the report says why
         rc, rep2, _ = replay_json("diagnose", rec)
         text = json.dumps(rep2)
