@@ -87,23 +87,38 @@ static bool same_scheme(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
+/* Does recorded exchange x answer the request e (path as sent or as the recording stores it)? */
+static bool matches(const struct rec_exchange *x, const struct web_exchange *e, const char *want)
+{
+	return same_scheme(x->base, e->base) && strcmp(x->method, e->method) == 0 &&
+	       (strcmp(x->path, e->path) == 0 || strcmp(x->path, want) == 0);
+}
+
+/* The answer for e: the first unused one with the same request body (read-only POSTs that send
+ * different commands to one path), else the first unused one, else the last one again. */
+static struct rec_exchange *find(struct replay *p, const struct web_exchange *e)
+{
+	char *want = rec_scrub(NULL, e->path), *body = rec_scrub(NULL, e->req_body);
+	struct rec_exchange *same = NULL, *fresh = NULL, *last = NULL;
+	for (size_t i = 0; i < p->nx && !same; i++) {
+		struct rec_exchange *x = &p->x[i];
+		if (!matches(x, e, want))
+			continue;
+		last = x;
+		if (!x->served && !fresh)
+			fresh = x;
+		if (!x->served && body && x->req_body && strcmp(body, x->req_body) == 0)
+			same = x;
+	}
+	free(want);
+	free(body);
+	return same ? same : fresh ? fresh : last;
+}
+
 static int web_answer(void *u, struct web_exchange *e, struct strlist *cookie_names)
 {
 	struct replay *p = u;
-	char *want = rec_scrub(NULL, e->path);
-	struct rec_exchange *hit = NULL, *last = NULL;
-	for (size_t i = 0; i < p->nx && !hit; i++) {
-		struct rec_exchange *x = &p->x[i];
-		if (!same_scheme(x->base, e->base) || strcmp(x->method, e->method) != 0 ||
-		    (strcmp(x->path, e->path) != 0 && strcmp(x->path, want) != 0))
-			continue;
-		last = x;
-		if (!x->served)
-			hit = x;
-	}
-	free(want);
-	if (!hit)
-		hit = last; /* asked again: the last answer again */
+	struct rec_exchange *hit = find(p, e);
 	if (!hit) {
 		e->why = WEB_WHY_CONNECT;
 		e->curl_code = 7; /* CURLE_COULDNT_CONNECT */
