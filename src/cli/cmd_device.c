@@ -172,7 +172,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_device = {
 	.name = "device",
 	.summary = "read a printer over SNMP: identity, state, alerts, e-mail settings",
-	.usage = "device HOST[:PORT] [--snmp-version 1|2c|3] [--user NAME ...] [--timeout S] [--format F]",
+	.usage = "device HOST[:PORT] [--snmp-version 1|2c|3] [--user NAME ...] [--timeout S] [--format F] | device --replay DIR",
 	.description =
 		"Reads the printer's identity, state, Printer-MIB alerts, front-panel text and (where the vendor\n"
 		"exposes them) its e-mail settings over SNMP, read-only, in a few round trips. When SNMP gives\n"

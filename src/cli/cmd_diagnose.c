@@ -560,7 +560,7 @@ static int run_check(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_diagnose = {
 	.name = "diagnose",
 	.summary = "the whole diagnosis of a printer: read it, explain its errors, test-send like it, say what to fix",
-	.usage = "diagnose HOST[:SNMP-PORT] [options]",
+	.usage = "diagnose HOST[:SNMP-PORT] [options]   (or: diagnose --replay DIR [--server HOST ...])",
 	.description =
 		"Reads the printer read-only (SNMP, then its web pages), explains the errors it logged, runs a test\n"
 		"send that mirrors its SMTP settings (host, port, TLS mode and ceiling, login, From, EHLO name, size),\n"

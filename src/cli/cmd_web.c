@@ -197,7 +197,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_web = {
 	.name = "web",
 	.summary = "read the printer's web pages (read-only): e-mail settings and send errors",
-	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [--verbose] [options]",
+	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [--verbose] [options] | web --replay DIR",
 	.description =
 		"Reads the device's embedded web server as an administrator would, GET only (a login form is the\n"
 		"one POST), for the SMTP settings (server, port, TLS, login, From, size limit) and the job or error\n"

@@ -15,7 +15,7 @@
 #include "util/redact.h"
 
 /* A name that holds a secret: tokens, CSRF, nonces, session ids, passwords (one group). */
-#define TOK "[A-Za-z0-9_.-]*(token|csrf|xsrf|nonce|sessid|sesid|session_?id|sid|passwd|password|pwd|secret|" \
+#define TOK "[A-Za-z0-9_.-]*(token|csrf|xsrf|nonce|sessid|sesid|session_?id|passwd|password|pwd|secret|" \
 	    "ticket|apikey|authkey)[A-Za-z0-9_.-]*"
 
 /* pattern, the group holding the value to replace */
