@@ -21,6 +21,7 @@ import urllib.parse
 from smtptest import Suite, run, run_json
 from printer import SimPrinter
 from simworld import Certs, Persona
+from snmpsim import V3_USERS
 
 S = Suite()
 TMP = tempfile.mkdtemp(prefix="mfpdoctor-record-")
@@ -156,6 +157,27 @@ def replay_with_server():
 
 
 S.check("diagnose --replay with --server runs the test send with the recorded settings", replay_with_server)
+
+
+def snmpv3():
+    d = os.path.join(TMP, "v3")
+    rec = os.path.join(d, "rec")
+    auth, priv = V3_USERS["mfp-sha-aes"][1], V3_USERS["mfp-sha-aes"][3]
+    env = {"MFPDOCTOR_SNMP_AUTH_PASS": auth, "MFPDOCTOR_SNMP_PRIV_PASS": priv}
+    args = ["--snmp-user", "mfp-sha-aes", "--context", COMMUNITY, "--auth-proto", "SHA", "--priv-proto", "AES"]
+    with SimPrinter("brother", os.path.join(d, "printer"), CERTS, SMTP, community=COMMUNITY,
+                    snmp_users={"mfp-sha-aes": V3_USERS["mfp-sha-aes"]}) as p:
+        dargs = ["--user" if a == "--snmp-user" else a for a in args]
+        rc_live, live, _, _ = run_json(["device", p.snmp_peer] + dargs, env=env)
+        assert live["identity"].get("serial"), live
+        rc, o, e, secs = run(["record", p.snmp_peer, "-o", rec] + args, env=env, timeout=BOUND)
+        assert rc in (0, 1) and secs < BOUND, (rc, o, e)
+    assert_no_secrets(rec, secret_forms(auth) | secret_forms(priv) | {COMMUNITY})
+    rc, rep, _ = replay_json("device", rec)
+    same_device(live, rep, "device over SNMPv3")
+
+
+S.check("SNMPv3: the keys never reach the recording; the replay equals the live read", snmpv3)
 
 
 def anonymize():

@@ -197,7 +197,7 @@ PAGES = {"xerox-workcentre": _xerox_pages, "hp-ledm": _hp_pages, "kyocera": _kyo
 
 class SimPrinter:
     def __init__(self, kind, tmpdir, certs, smtp, events=(), hostname="mfp-3rdfloor.sim.test", alerts=(),
-                 clock_offset_s=0, web_password=WEB_PASSWORD, community="public"):
+                 clock_offset_s=0, web_password=WEB_PASSWORD, community="public", snmp_users=None):
         if kind not in KINDS:
             raise ValueError("unknown printer kind %s (one of %s)" % (kind, ", ".join(KINDS)))
         self.kind, self.dir, self.certs = kind, os.path.abspath(tmpdir), certs
@@ -209,6 +209,7 @@ class SimPrinter:
         self.web_port = None
         self.web_password = web_password
         self.community = community
+        self.snmp_users = snmp_users      # SNMPv3 users (snmpsim.py V3_USERS form); context = community
         self.issued_log = os.path.join(self.dir, "issued.log")   # CSRF tokens and cookie values handed out
 
     def start(self):
@@ -224,7 +225,7 @@ class SimPrinter:
         rec_file = os.path.join(data, self.community + ".snmprec")
         _write_snmprec(rec_file, rows)
         os.chmod(rec_file, 0o644)
-        self.snmp = SnmpSim(data)
+        self.snmp = SnmpSim(data, users=self.snmp_users)
         self.snmp.start()
         web = KINDS[self.kind]["web"]
         if web:
