@@ -68,29 +68,34 @@ static int hexval(int c)
 	return isdigit(c) ? c - '0' : isxdigit(c) ? (tolower(c) - 'a' + 10) : -1;
 }
 
+/* A 4x (hex) OCTET STRING value. */
+static int parse_hex(struct snmpw_vbs *out, const struct snmpw_oid *name, const char *val, char *why, size_t whysz)
+{
+	size_t n = strlen(val);
+	if (n % 2) {
+		snprintf(why, whysz, "odd number of hex digits in a 4x value");
+		return -1;
+	}
+	unsigned char *bytes = xmalloc(n / 2 + 1);
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval((unsigned char)val[2 * i]), lo = hexval((unsigned char)val[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			free(bytes);
+			snprintf(why, whysz, "'%c%c' is not a hex byte", val[2 * i], val[2 * i + 1]);
+			return -1;
+		}
+		bytes[i] = (unsigned char)(hi * 16 + lo);
+	}
+	snmpw_vbs_add(out, name, SNMPW_STR, 0, bytes, n / 2);
+	free(bytes);
+	return 0;
+}
+
 static int parse_value(struct snmpw_vbs *out, const struct snmpw_oid *name, const char *tag, const char *val,
 		       char *why, size_t whysz)
 {
-	if (strcmp(tag, "4x") == 0) {
-		size_t n = strlen(val);
-		if (n % 2) {
-			snprintf(why, whysz, "odd number of hex digits in a 4x value");
-			return -1;
-		}
-		unsigned char *bytes = xmalloc(n / 2 + 1);
-		for (size_t i = 0; i < n / 2; i++) {
-			int hi = hexval((unsigned char)val[2 * i]), lo = hexval((unsigned char)val[2 * i + 1]);
-			if (hi < 0 || lo < 0) {
-				free(bytes);
-				snprintf(why, whysz, "'%c%c' is not a hex byte", val[2 * i], val[2 * i + 1]);
-				return -1;
-			}
-			bytes[i] = (unsigned char)(hi * 16 + lo);
-		}
-		snmpw_vbs_add(out, name, SNMPW_STR, 0, bytes, n / 2);
-		free(bytes);
-		return 0;
-	}
+	if (strcmp(tag, "4x") == 0)
+		return parse_hex(out, name, val, why, whysz);
 	if (strcmp(tag, "4") == 0) {
 		snmpw_vbs_add(out, name, SNMPW_STR, 0, val, strlen(val));
 		return 0;
