@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/opt_replay.h"
 #include "cli/opt_snmp.h"
 #include "cli/secret.h"
 #include "core/device.h"
@@ -24,7 +25,7 @@
 #include "util/redact.h"
 
 /* The SNMP options' ids (OS_*) and setter are shared with `diagnose` (cli/opt_snmp.h). */
-enum { O_FORMAT, O_HTTP_URL, O_NO_HTTP, O_TIMEOUT };
+enum { O_FORMAT, O_HTTP_URL, O_NO_HTTP, O_REPLAY, O_TIMEOUT };
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
@@ -41,6 +42,7 @@ static const struct cli_opt opts[] = {
 	{"priv-pass", 0, CLI_VALUE, OS_PRIV_PASS, "PASS", "SNMPv3 privacy pass phrase on the command line (warns; use MFPDOCTOR_SNMP_PRIV_PASS)", "SNMPv3"},
 	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "read the SNMPv3 privacy pass phrase from the first line of FILE", "SNMPv3"},
 	{"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES, i.e. AES-128)", "SNMPv3"},
+	{"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the device from a recording (mfpdoctor record) instead of the network; HOST may be left out", "Device"},
 	{"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
 	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1 once when 2c gets no answer)", "SNMP"},
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "the whole read ends within this, HTTP fallback included (default 10)", "SNMP"},
@@ -50,7 +52,7 @@ static const struct cli_opt opts[] = {
 struct device_cfg {
 	struct opt_snmp snmp;
 	bool no_http;
-	const char *http_url;
+	const char *http_url, *replay;
 	int format;
 	long timeout_s;
 };
@@ -76,6 +78,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		c->http_url = v;
 		return 0;
 	case O_NO_HTTP: c->no_http = true; return 0;
+	case O_REPLAY: c->replay = v; return 0;
 	case O_TIMEOUT:
 		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
 			return -1;
@@ -105,9 +108,14 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	struct device_cfg c = {.timeout_s = 10};
 	opt_snmp_init(&c.snmp);
 	const char *host;
-	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "HOST[:PORT]");
+	int rc = opt_replay_parse(self, argc, argv, &c, set, &host, "HOST[:PORT]", &c.replay);
 	if (rc)
 		return rc == 1 ? MFP_EXIT_OK : rc;
+	struct replay rp = {0};
+	if (c.replay && (rc = opt_replay_open(&rp, "device", c.replay)) != 0)
+		return rc;
+	if (c.replay)
+		host = rp.snmp_peer ? rp.snmp_peer : rp.host; /* the recorded device, whatever HOST says */
 	char hbuf[300];
 	int port;
 	if (snmpw_split_peer(host, hbuf, sizeof(hbuf), &port) < 0 || strpbrk(hbuf, " /\\@?#\r\n\t")) {
@@ -116,6 +124,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	}
 	if ((rc = opt_snmp_finish(&c.snmp, "device", host)) != 0) {
 		opt_snmp_free(&c.snmp);
+		replay_close(&rp);
 		redact_clear();
 		return rc;
 	}
@@ -130,6 +139,8 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	for (size_t i = 0; i < perr.n; i++)
 		device_note(&d, "%s", perr.v[i]);
 	strlist_free(&perr);
+	if (c.replay)
+		opt_replay_mark(&rp, &d);
 
 	enum dsnmp_result res = dsnmp_read(&c.snmp.rq, &vs, &d);
 	int ex = res == DSNMP_OK ? MFP_EXIT_OK : res == DSNMP_PARTIAL ? MFP_EXIT_WARNING : MFP_EXIT_UNKNOWN;
@@ -153,12 +164,14 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		device_report_md(out, &d);
 	else
 		device_report_text(out, &d, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	opt_replay_footer(out, &rp, c.format);
 	if (out != stdout)
 		redact_sink_close(&k, stdout);
 	device_free(&d);
 	ident_vendors_free(&vs);
 	kb_vendors_unload();
 	opt_snmp_free(&c.snmp);
+	replay_close(&rp);
 	redact_clear();
 	return ex;
 }
@@ -166,7 +179,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_device = {
 	.name = "device",
 	.summary = "read a printer over SNMP: identity, state, alerts, e-mail settings",
-	.usage = "device HOST[:PORT] [--snmp-version 1|2c|3] [--user NAME ...] [--timeout S] [--format F]",
+	.usage = "device HOST[:PORT] [--snmp-version 1|2c|3] [--user NAME ...] [--timeout S] [--format F] | device --replay DIR",
 	.description =
 		"Reads the printer's identity, state, Printer-MIB alerts, front-panel text and (where the vendor\n"
 		"exposes them) its e-mail settings over SNMP, read-only, in a few round trips. When SNMP gives\n"

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/opt_replay.h"
 #include "cli/opt_snmp.h"
 #include "cli/secret.h"
 #include "profile/profile.h"
@@ -29,7 +30,7 @@ enum {
 	O_AUTH, O_BUDGET, O_CAFILE, O_EHLO, O_FAMILY, O_FORMAT, O_FROM, O_HTTP, O_INSECURE, O_NO_SNMP, O_NO_TEST, O_NO_WEB,
 	O_OUTPUT, O_PASSWORD_FILE, O_PORT, O_SEND, O_SERVER, O_SERVICE, O_SIZE, O_STOP_AFTER, O_TIMEOUT, O_TLS,
 	O_TLS_MAX, O_TLS_MIN, O_TO, O_USER, O_VENDOR, O_VERBOSE, O_WEB_CAFILE, O_WEB_INSECURE, O_WEB_PASSWORD_FILE,
-	O_WEB_PIN, O_WEB_PORT, O_WEB_USER,
+	O_WEB_PIN, O_WEB_PORT, O_WEB_USER, O_REPLAY,
 };
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
@@ -55,6 +56,7 @@ static const struct cli_opt opts[] = {
 	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"},
 	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "SNMPv3 privacy pass phrase file (or MFPDOCTOR_SNMP_PRIV_PASS)", "SNMP"},
 	{"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES)", "SNMP"},
+	{"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the device from a recording (mfpdoctor record), not the network; the test send runs only with --server", "Device"},
 	{"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
 	{"send", 0, CLI_FLAG, O_SEND, NULL, "deliver a test message for real (reaches data and end-of-data)", "SMTP test send"},
 	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server, instead of the device's", "SMTP test send"},
@@ -86,7 +88,8 @@ struct diag_cfg {
 	struct web_options web;
 	struct diag_overrides ov;
 	const char *to[MAX_TO];
-	const char *password_file, *web_password_file, *output, *vendor, *family, *service;
+	const char *password_file, *web_password_file, *output, *vendor, *family, *service, *replay;
+	struct replay rp;           /* loaded with --replay */
 	bool no_snmp, no_web, verbose;
 	int format; /* 0 text 1 json 2 md 3 html */
 	long timeout_s, budget_s;
@@ -247,6 +250,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		c->web.port = (int)n;
 		return 0;
 	case O_WEB_USER: c->web.user = v; return 0;
+	case O_REPLAY: c->replay = v; return 0;
 	}
 	return -1;
 }
@@ -385,6 +389,7 @@ static void render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool 
 	case 4: diag_report_nagios(out, dg); break;
 	default: diag_report_text(out, dg, colour, c->verbose);
 	}
+	opt_replay_footer(out, &c->rp, c->format);
 }
 
 /* Renders through the redacting sink: every byte printed is scrubbed of every registered secret. */
@@ -400,6 +405,18 @@ static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
 	render_to(c, dg, f, colour);
 	if (redact_sink_close(&k, out) != 0)
 		fprintf(stderr, "mfpdoctor diagnose: could not write the report\n");
+}
+
+/* With --replay the device comes from a recording: the report says so, and the test send (which
+ * would go to the real mail server) runs only when the user names a server. */
+static void replay_test_policy(struct diag_cfg *c, struct diagnosis *dg)
+{
+	char *note = opt_replay_note(&c->rp);
+	device_set(&dg->dev, "replay.source", note, FACT_USER, "--replay");
+	if (!c->ov.server && !dg->test_skipped)
+		dg->test_skipped = xasprintf("%s: the test send runs only when you give a server (--server); the "
+					     "recording holds the device's SMTP settings", note);
+	free(note);
 }
 
 /* --help (rc 1) is success; in plugin mode a usage error is UNKNOWN with a status line. */
@@ -437,7 +454,12 @@ static int setup(const struct cli_cmd *self, int argc, char **argv, bool plugin,
 	c->ov.stop_after = STAGE_LAST;
 	c->timeout_s = 10;
 	c->budget_s = 120;
-	int rc = cli_parse_host(self, argc, argv, c, set, host, "printer HOST[:SNMP-PORT]");
+	int rc = opt_replay_parse(self, argc, argv, c, set, host, "printer HOST[:SNMP-PORT]", &c->replay);
+	if (rc == 0 && c->replay && (rc = opt_replay_open(&c->rp, self->name, c->replay)) == 0) {
+		*host = c->rp.snmp_peer ? c->rp.snmp_peer : c->rp.host; /* the recorded device, whatever HOST says */
+		if (!c->web.port)
+			c->web.port = c->rp.web_port;
+	}
 	if (rc == 0 && c->vendor && !kb_vendor_find(c->vendor)) {
 		fprintf(stderr, "mfpdoctor %s: --vendor %.40s is not a known vendor (see devices/)\n", self->name, c->vendor);
 		rc = MFP_EXIT_USAGE;
@@ -457,6 +479,8 @@ static int setup(const struct cli_cmd *self, int argc, char **argv, bool plugin,
 	*web_pw = c->no_web ? NULL : read_secret("web admin password", "MFPDOCTOR_WEB_PASSWORD", c->web_password_file, 0, &bad);
 	if (*web_pw)
 		redact_add_credential(c->web.user, *web_pw);
+	if (!*web_pw && c->replay && c->rp.web_login && !c->no_web)
+		*web_pw = xstrdup(REC_REDACTED); /* the recorded login is replayed; its password was never kept */
 	*out = stdout;
 	if (!bad && c->output && !(*out = fopen(c->output, "w"))) {
 		fprintf(stderr, "mfpdoctor diagnose: cannot write %s\n", c->output);
@@ -467,6 +491,7 @@ static int setup(const struct cli_cmd *self, int argc, char **argv, bool plugin,
 	secret_free(*smtp_pw);
 	secret_free(*web_pw);
 	opt_snmp_free(&c->snmp);
+	replay_close(&c->rp);
 	redact_clear();
 	return plugin_usage(plugin, MFP_EXIT_USAGE);
 }
@@ -494,6 +519,8 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	dg.family_id = device_value(&dg.dev, "identity.family");
 	diagnose_explain_events(&dg); /* first: a logged code's stage decides how far the test goes */
 	diagnose_mirror(&dg, &c.ov, smtp_pw);
+	if (c.replay)
+		replay_test_policy(&c, &dg);
 	if (dg.req.user && smtp_pw)
 		redact_add_credential(dg.req.user, smtp_pw); /* the device's login: its SASL and Basic forms too */
 	if (dg.req.from && !dg.from_placeholder)
@@ -513,6 +540,7 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	secret_free(smtp_pw);
 	secret_free(web_pw);
 	opt_snmp_free(&c.snmp);
+	replay_close(&c.rp);
 	redact_clear();
 	kb_unload();
 	kb_vendors_unload();
@@ -532,7 +560,7 @@ static int run_check(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_diagnose = {
 	.name = "diagnose",
 	.summary = "the whole diagnosis of a printer: read it, explain its errors, test-send like it, say what to fix",
-	.usage = "diagnose HOST[:SNMP-PORT] [options]",
+	.usage = "diagnose HOST[:SNMP-PORT] [options]   (or: diagnose --replay DIR [--server HOST ...])",
 	.description =
 		"Reads the printer read-only (SNMP, then its web pages), explains the errors it logged, runs a test\n"
 		"send that mirrors its SMTP settings (host, port, TLS mode and ceiling, login, From, EHLO name, size),\n"

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/opt_replay.h"
 #include "cli/secret.h"
 #include "core/device.h"
 #include "core/finding.h"
@@ -20,7 +21,7 @@
 
 enum {
 	O_FAMILY, O_FORMAT, O_HTTP, O_MAX_PAGE, O_TIMEOUT, O_VENDOR, O_VERBOSE, O_CAFILE, O_INSECURE, O_PASSWORD_FILE,
-	O_PIN, O_PORT, O_USER,
+	O_PIN, O_PORT, O_USER, O_REPLAY,
 };
 
 /* Sorted by long name (checked by tests/unit/test_web_extract.c). */
@@ -29,6 +30,7 @@ static const struct cli_opt opts[] = {
 	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md", "output format (default text)", "Output"},
 	{"http", 0, CLI_FLAG, O_HTTP, NULL, "allow plain HTTP when the device offers no HTTPS (the report says so)", "Connection"},
 	{"max-page-size", 0, CLI_VALUE, O_MAX_PAGE, "BYTES", "stop reading a page after BYTES (default 2097152)", "Connection"},
+	{"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the pages from a recording (mfpdoctor record) instead of the network; HOST may be left out", "Connection"},
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "limit for each request (default 15); the whole read gets 4x + 10 s", "Connection"},
 	{"vendor", 0, CLI_VALUE, O_VENDOR, "ID", "vendor profile (xerox, hp, kyocera, …): skip identification", "Device"},
 	{"verbose", 'v', CLI_FLAG, O_VERBOSE, NULL, "add each response's header lines to the request list (secrets redacted)", "Output"},
@@ -42,7 +44,7 @@ static const struct cli_opt opts[] = {
 
 struct web_cfg {
 	struct web_options o;
-	const char *password_file;
+	const char *password_file, *replay;
 	int format;
 };
 
@@ -94,6 +96,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		c->o.port = (int)n;
 		return 0;
 	case O_USER: c->o.user = v; return 0;
+	case O_REPLAY: c->replay = v; return 0;
 	}
 	return -1;
 }
@@ -131,9 +134,17 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct web_cfg c = {.o = {.timeout_ms = 15000}};
 	const char *host;
-	int rc = cli_parse_host(self, argc, argv, &c, set, &host, "HOST");
+	int rc = opt_replay_parse(self, argc, argv, &c, set, &host, "HOST", &c.replay);
 	if (rc)
 		return rc == 1 ? MFP_EXIT_OK : rc;
+	struct replay rp = {0};
+	if (c.replay && (rc = opt_replay_open(&rp, "web", c.replay)) != 0)
+		return rc;
+	if (c.replay) {
+		host = rp.host; /* the recorded device, whatever HOST says */
+		if (!c.o.port)
+			c.o.port = rp.web_port;
+	}
 	if (!*host || strlen(host) > 253 || strpbrk(host, " /\\@?#\r\n\t")) {
 		fprintf(stderr, "mfpdoctor web: '%.60s' is not a host name or address\n", host);
 		return MFP_EXIT_USAGE;
@@ -152,11 +163,15 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	char *password = secret_get(&src, err, sizeof(err));
 	if (!password && err[0]) {
 		fprintf(stderr, "mfpdoctor web: %s\n", err);
+		replay_close(&rp);
 		return MFP_EXIT_USAGE;
 	}
+
 	/* every form of the credential (raw, URL/JSON/HTML-encoded, Basic base64(user:password), SASL
 	 * blobs) before the first byte is sent or printed; web_read adds the profile's default user */
 	redact_add_credential(c.o.user, password);
+	if (!password && c.replay && rp.web_login)
+		password = xstrdup(REC_REDACTED); /* the recorded login is replayed; its password was never kept */
 	c.o.password = password;
 	c.o.host = host;
 	c.o.budget_ms = c.o.timeout_ms * 4 + 10000;
@@ -165,12 +180,16 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	device_init(&d, host);
 	struct web_trace trace = {0};
 	c.o.trace = &trace;
+	if (c.replay)
+		opt_replay_mark(&rp, &d);
 	rc = web_read(&d, &c.o);
 	int ex = outcome(rc, &d);
 	render(&c, &d, &trace);
+	opt_replay_footer(stdout, &rp, c.format);
 	web_trace_free(&trace);
 	device_free(&d);
 	secret_free(password);
+	replay_close(&rp);
 	redact_clear();
 	return ex;
 }
@@ -178,7 +197,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_web = {
 	.name = "web",
 	.summary = "read the printer's web pages (read-only): e-mail settings and send errors",
-	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [--verbose] [options]",
+	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [--verbose] [options] | web --replay DIR",
 	.description =
 		"Reads the device's embedded web server as an administrator would, GET only (a login form is the\n"
 		"one POST), for the SMTP settings (server, port, TLS, login, From, size limit) and the job or error\n"

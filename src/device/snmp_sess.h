@@ -72,4 +72,17 @@ int snmpw_requests(const struct snmpw *s);   /* PDUs sent, retries not counted *
 int snmpw_version(const struct snmpw *s);
 void snmpw_close(struct snmpw *s);
 
+/* A tap between every session and the agent, for `record` and `--replay` (src/record/):
+ * observe (when set) sees each varbind of each successful response; answer (when set) answers
+ * every request instead of net-snmp (no packet is sent; snmpw_open opens no socket) and returns
+ * like snmpw_get. op is "GET", "GETNEXT" or "GETBULK". Process-wide; NULL removes it. The tap
+ * is borrowed and must outlive the sessions. */
+struct snmpw_tap {
+	void (*observe)(void *u, const struct snmpw_vb *vb);
+	int (*answer)(void *u, const char *op, const struct snmpw_oid *oids, size_t n, int nonrep, int maxrep,
+		      struct snmpw_vbs *out, struct snmpw_err *err);
+	void *u;
+};
+void snmpw_set_tap(const struct snmpw_tap *t);
+
 #endif

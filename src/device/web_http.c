@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "device/web_tap.h"
 #include "device/web_tls.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -47,7 +48,10 @@ struct sink {
 	long header_bytes;
 	bool header_flood;
 	struct strlist *keep;    /* header lines for --verbose, or NULL */
+	struct strlist cookies;  /* Set-Cookie values, only while a tap observes */
+	bool want_cookies;
 };
+
 
 static size_t on_body(char *p, size_t sz, size_t n, void *u)
 {
@@ -82,6 +86,10 @@ static size_t on_header(char *p, size_t sz, size_t n, void *u)
 		if (*raw)
 			strlist_add_owned(s->keep, redact_scrub(raw));
 		free(raw);
+	}
+	if (s->want_cookies && len > 11 && strncasecmp(p, "Set-Cookie:", 11) == 0) {
+		char *v = text_trim(text_sanitize_n(p + 11, len - 11, 4000, 0));
+		strlist_add_owned(&s->cookies, v);
 	}
 	if (len > 7 && strncasecmp(p, "Server:", 7) == 0) {
 		free(s->server);
@@ -270,7 +278,7 @@ static void setup_transfer(struct web_http *h, const char *url, const char *body
 }
 
 /* Moves what the transfer received into r. */
-static void take_response(struct web_http *h, const char *url, struct sink *s, long status, CURLcode rc,
+static void take_response(const char *url, struct sink *s, long status, CURLcode rc, char *ct,
 			  struct web_response *r)
 {
 	r->status = status;
@@ -283,11 +291,45 @@ static void take_response(struct web_http *h, const char *url, struct sink *s, l
 	r->server = s->server;
 	s->server = NULL;
 	free(r->content_type);
-	char *ct = NULL;
-	curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct);
 	r->content_type = ct ? text_sanitize(ct, 120, 0) : NULL;
 	free(r->effective_url);
 	r->effective_url = xstrdup(url);
+}
+
+/* A live transfer: status, Content-Type and the redirect target (new strings or NULL). */
+static CURLcode curl_transfer(CURL *c, long *status, char **ct, char **loc)
+{
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 0L);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	char *t = NULL, *l = NULL;
+	if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &t) == CURLE_OK && t)
+		*ct = xstrdup(t);
+	if (rc == CURLE_OK && *status >= 300 && *status < 400 &&
+	    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &l) == CURLE_OK && l)
+		*loc = xstrdup(l);
+	return rc;
+}
+
+/* Replay: the tap's recorded answer instead of a transfer, same outputs as curl_transfer; a
+ * request the recording lacks (or one that failed when recorded) fails r and q here. */
+static CURLcode tap_transfer(struct web_http *h, const char *method, const char *path, const char *body,
+			     struct sink *s, long *status, char **ct, char **loc, struct web_response *r,
+			     struct web_request_rec *q)
+{
+	struct web_exchange x = {.base = h->base, .method = method, .path = path, .req_body = body};
+	int arc = web_tap_answer(h, &x);
+	*status = x.status;
+	if (x.body)
+		buf_append(&s->body, x.body, x.len);
+	s->truncated = x.truncated;
+	s->server = x.server ? text_sanitize(x.server, 200, 0) : NULL;
+	*ct = xstrdup(x.content_type);
+	*loc = xstrdup(x.location);
+	if (arc == 0 && x.curl_code == 0)
+		return CURLE_OK;
+	fail(r, q, x.why != WEB_WHY_NONE ? x.why : WEB_WHY_CONNECT, "%s", x.error ? x.error : "not in the recording");
+	return x.curl_code ? (CURLcode)x.curl_code : CURLE_COULDNT_CONNECT;
 }
 
 static int one_transfer(struct web_http *h, const char *method, const char *path, const char *body,
@@ -308,24 +350,30 @@ static int one_transfer(struct web_http *h, const char *method, const char *path
 	setup_transfer(h, url, body, &s, limit_ms);
 	h->errbuf[0] = '\0';
 	double t0 = clock_ms();
-	CURLcode rc = curl_easy_perform(c);
-	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 0L);
-	q->ms = (long)(clock_ms() - t0);
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	char *ct = NULL, *loc = NULL;
+	const struct web_tap *tap = web_tap_get();
+	s.want_cookies = tap && tap->observe;
+	CURLcode rc = tap && tap->answer ? tap_transfer(h, method, path, body, &s, &status, &ct, &loc, r, q)
+		      : curl_transfer(c, &status, &ct, &loc);
+	q->ms = (long)(clock_ms() - t0);
 	q->status = status;
 	q->bytes = (long)s.body.len;
 	q->curl_code = (int)rc;
 	if (body)
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* never leave the handle in POST mode */
 	bool cut = rc == CURLE_WRITE_ERROR && s.truncated && !s.header_flood && h->opts.cut_ok;
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK && !(tap && tap->answer))
 		explain_failure(h, method, q, rc, &s, limit_ms, r);
-	take_response(h, url, &s, status, rc, r);
-	char *loc = NULL;
-	if (rc == CURLE_OK && status >= 300 && status < 400 &&
-	    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-		*redirect = xstrdup(loc);
+	take_response(url, &s, status, rc, ct, r);
+	free(ct);
+	if (tap && tap->observe)
+		web_tap_observe(h, method, path, body, r, loc, &s.cookies);
+	if (rc == CURLE_OK && status >= 300 && status < 400 && loc)
+		*redirect = loc;
+	else
+		free(loc);
+	strlist_free(&s.cookies);
 	buf_free(&s.body);
 	free(s.server);
 	free(referer);
@@ -403,7 +451,9 @@ static int trust_first(struct web_http *h, const char *method, const char *path,
 	if (!h->tls || h->cert.verify_how)
 		return 0;
 	char err[sizeof(r->error)];
-	if (web_tls_decide(h, err, sizeof(err)) == 0)
+	const struct web_tap *tap = web_tap_get();
+	if (tap && tap->cert ? tap->cert(tap->u, h->base, &h->cert, err, sizeof(err)) == 0
+			     : web_tls_decide(h, err, sizeof(err)) == 0)
 		return 0;
 	h->trust_refused = h->cert.verify_how != NULL;
 	struct web_request_rec *q = add_rec(h, method, path);
@@ -412,6 +462,8 @@ static int trust_first(struct web_http *h, const char *method, const char *path,
 		       : (h->handshake_rc ? h->handshake_rc : CURLE_SSL_CONNECT_ERROR);
 	enum web_why why = h->cert.verify_how ? WEB_WHY_TLS : why_of_curl((CURLcode)r->curl_code);
 	fail(r, q, why == WEB_WHY_OTHER || why == WEB_WHY_PROTOCOL ? WEB_WHY_TLS : why, "%s", err);
+	if (tap && tap->observe)
+		web_tap_observe(h, method, path, NULL, r, NULL, NULL);
 	return -1;
 }
 

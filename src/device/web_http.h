@@ -152,6 +152,37 @@ void web_http_close(struct web_http *h);
  * Returns 0, or -1 when it is not a SHA-256 fingerprint. (Implemented in web_tls.c.) */
 int web_pin_normalise(const char *pin, char *out, size_t outsz);
 
+/* One HTTP exchange as the tap sees it (record) or supplies it (replay). Strings borrowed. */
+struct web_exchange {
+	const char *base;              /* the session's "https://host:port" */
+	const char *method, *path;     /* as requested */
+	const char *req_body;          /* the form body of a POST, or NULL */
+	long status;                   /* 0 when no response arrived */
+	const char *content_type, *server, *location; /* NULL when absent; location absolute */
+	const struct strlist *cookies; /* Set-Cookie header values as received (record only) */
+	const char *body;
+	size_t len;
+	bool truncated;
+	int curl_code;                 /* CURLcode; 0 when a response arrived */
+	enum web_why why;
+	const char *error;             /* our message when the request failed, or NULL */
+	const struct web_cert *cert;   /* the session's certificate facts (record only) */
+};
+
+/* A tap between every session and the device, for `record` and `--replay` (src/record/):
+ * observe (when set) sees every exchange, failed ones too; answer (when set) answers instead
+ * of libcurl: it gets base, method, path and req_body in x and fills the rest (0), or fills
+ * error and why (-1, not in the recording); x's strings stay valid until the next call.
+ * cert (replay) gives the recorded certificate of base in place of a TLS handshake and
+ * returns 0 (trusted as recorded) or -1 (refused, err says why). Process-wide; NULL removes. */
+struct web_tap {
+	void (*observe)(void *u, const struct web_exchange *x);
+	int (*answer)(void *u, struct web_exchange *x, struct strlist *cookie_names);
+	int (*cert)(void *u, const char *base, struct web_cert *c, char *err, size_t errsz);
+	void *u;
+};
+void web_http_set_tap(const struct web_tap *t);
+
 /* "2 MiB", "512 KiB" or "1500 bytes" for a byte count (new string). */
 char *web_size_words(long bytes);
 

@@ -173,6 +173,14 @@ class State:
         self.echo_enc = None     # ... and as it was encoded on the wire
 
 
+def issued(st, kind, value):
+    """--issued-log: every CSRF token and session cookie value handed out, one "kind value" line
+    (tests check that a recording holds none of them)."""
+    if st.args.issued_log:
+        with st.lock, open(st.args.issued_log, "a") as f:
+            f.write("%s %s\n" % (kind, value))
+
+
 def fixture(st, name):
     d = os.path.join(FIXTURES, st.fam["dir"])
     for variant in (st.args.variant,):
@@ -242,6 +250,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with self.st.lock:
                 self.st.tokens.add(tok)
             body = body.replace(b"{{TOKEN}}", tok.encode())
+            issued(self.st, "token", tok)
         return body
 
     def session_ok(self):
@@ -259,6 +268,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def new_session(self):
         lg = self.st.fam["login"]
         v = secrets.token_hex(8)
+        issued(self.st, "cookie", v)
         with self.st.lock:
             self.st.sessions[v] = 0
             self.st.logins += 1
@@ -531,6 +541,7 @@ def main():
     ap.add_argument("--slow-s", type=float, default=5.0)
     ap.add_argument("--missing", default="", help="path answered with 404")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--issued-log", default="", help="append every CSRF token and session cookie value issued to FILE")
     ap.add_argument("--fixtures", default="", help="fixture root instead of tests/fixtures/web (printer.py writes "
                     "per-scenario copies there)")
     args = ap.parse_args()

@@ -197,7 +197,7 @@ PAGES = {"xerox-workcentre": _xerox_pages, "hp-ledm": _hp_pages, "kyocera": _kyo
 
 class SimPrinter:
     def __init__(self, kind, tmpdir, certs, smtp, events=(), hostname="mfp-3rdfloor.sim.test", alerts=(),
-                 clock_offset_s=0, web_password=WEB_PASSWORD):
+                 clock_offset_s=0, web_password=WEB_PASSWORD, community="public", snmp_users=None):
         if kind not in KINDS:
             raise ValueError("unknown printer kind %s (one of %s)" % (kind, ", ".join(KINDS)))
         self.kind, self.dir, self.certs = kind, os.path.abspath(tmpdir), certs
@@ -208,6 +208,9 @@ class SimPrinter:
         self.web = None
         self.web_port = None
         self.web_password = web_password
+        self.community = community
+        self.snmp_users = snmp_users      # SNMPv3 users (snmpsim.py V3_USERS form); context = community
+        self.issued_log = os.path.join(self.dir, "issued.log")   # CSRF tokens and cookie values handed out
 
     def start(self):
         os.makedirs(self.dir, exist_ok=True)
@@ -219,9 +222,10 @@ class SimPrinter:
             rows += rec.alert("1.%d" % (i + 5), 3, 4, 5, -1, -2, 1, ("%s %s" % (code, text)).strip(), 8000000 + i)
         if self.kind == "brother":
             rows += _brother_smtp(self.smtp)
-        _write_snmprec(os.path.join(data, "public.snmprec"), rows)
-        os.chmod(os.path.join(data, "public.snmprec"), 0o644)
-        self.snmp = SnmpSim(data)
+        rec_file = os.path.join(data, self.community + ".snmprec")
+        _write_snmprec(rec_file, rows)
+        os.chmod(rec_file, 0o644)
+        self.snmp = SnmpSim(data, users=self.snmp_users)
         self.snmp.start()
         web = KINDS[self.kind]["web"]
         if web:
@@ -231,7 +235,8 @@ class SimPrinter:
             PAGES[self.kind](os.path.join(root, KINDS[self.kind]["dir"]), self.smtp, self.events, self.hostname)
             cdir = self.certs.dir if hasattr(self.certs, "dir") else str(self.certs)
             cmd = [PY, os.path.join(HERE, "ews_server.py"), "--family", web, "--fixtures", root, "--password",
-                   self.web_password, "--tls", os.path.join(cdir, "server.pem"), os.path.join(cdir, "server.key")]
+                   self.web_password, "--tls", os.path.join(cdir, "server.pem"), os.path.join(cdir, "server.key"),
+                   "--issued-log", self.issued_log]
             self.web = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + 15
             line = b""
@@ -257,7 +262,20 @@ class SimPrinter:
         return ["--web-port", str(self.web_port), "--web-cafile", os.path.join(cdir, "ca.pem")]
 
     def env(self):
-        return {"MFPDOCTOR_WEB_PASSWORD": self.web_password}
+        return {"MFPDOCTOR_WEB_PASSWORD": self.web_password, "MFPDOCTOR_SNMP_COMMUNITY": self.community}
+
+    def issued(self):
+        """The CSRF token and session cookie values the web server handed out (strings)."""
+        if not os.path.exists(self.issued_log):
+            return []
+        return [line.split(" ", 1)[1].strip() for line in open(self.issued_log) if " " in line]
+
+    @staticmethod
+    def from_recording(rec_dir, tmpdir, certs):
+        """A printer that replays a recording made by `mfpdoctor record` (a user's printer as a test
+        case): snmpsimd serves its device.snmprec, replay_web.py its web exchanges (over HTTPS with
+        the sim's certificate when the recording was HTTPS). Same interface as a SimPrinter."""
+        return RecordedPrinter(rec_dir, tmpdir, certs)
 
     def violations(self):
         """After stop(): the requests the web server counted against read-only behaviour (anything
@@ -280,6 +298,72 @@ class SimPrinter:
             self.snmp.stop()
             self.snmp = None
         if getattr(self, "_snmp_dir", None):
+            shutil.rmtree(self._snmp_dir, ignore_errors=True)
+            self._snmp_dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class RecordedPrinter:
+    """See SimPrinter.from_recording. The SNMP community is "recording" (the recorded one was
+    redacted); the web password is not checked (the recorded login answers are replayed)."""
+    community = "recording"
+    web_password = "any"
+
+    def __init__(self, rec_dir, tmpdir, certs):
+        self.rec_dir, self.dir, self.certs = os.path.abspath(rec_dir), os.path.abspath(tmpdir), certs
+        self.snmp = self.web = self.web_port = None
+        self._snmp_dir = None
+
+    def start(self):
+        import json
+        os.makedirs(self.dir, exist_ok=True)
+        man = json.load(open(os.path.join(self.rec_dir, "manifest.json")))
+        self._snmp_dir = tempfile.mkdtemp(prefix="mfp-recorded-snmp-")
+        os.chmod(self._snmp_dir, 0o755)
+        dst = os.path.join(self._snmp_dir, self.community + ".snmprec")
+        shutil.copy(os.path.join(self.rec_dir, man["snmp"]["file"]), dst)
+        os.chmod(dst, 0o644)
+        self.snmp = SnmpSim(self._snmp_dir)
+        self.snmp.start()
+        if man.get("web", {}).get("exchanges"):
+            cdir = self.certs.dir if hasattr(self.certs, "dir") else str(self.certs)
+            cmd = [PY, os.path.join(HERE, "replay_web.py"), self.rec_dir, "--tls", os.path.join(cdir, "server.pem"),
+                   os.path.join(cdir, "server.key")]
+            self.web = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            line = self.web.stdout.readline()
+            if not line.startswith(b"READY"):
+                self.stop()
+                raise RuntimeError("replay_web did not start: %s" % self.web.stderr.read(2000))
+            self.web_port = int(line.split()[1])
+        return self
+
+    snmp_peer = SimPrinter.snmp_peer
+    diagnose_args = SimPrinter.diagnose_args
+
+    def env(self):
+        return {"MFPDOCTOR_WEB_PASSWORD": self.web_password, "MFPDOCTOR_SNMP_COMMUNITY": self.community}
+
+    def violations(self):
+        return ""
+
+    def stop(self):
+        if self.web and self.web.poll() is None:
+            self.web.terminate()
+            try:
+                self.web.wait(5)
+            except subprocess.TimeoutExpired:
+                self.web.kill()
+                self.web.wait()
+        self.web = None
+        if self.snmp:
+            self.snmp.stop()
+            self.snmp = None
+        if self._snmp_dir:
             shutil.rmtree(self._snmp_dir, ignore_errors=True)
             self._snmp_dir = None
 
