@@ -16,6 +16,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_explain,
 	&cmd_checklist,
 	&cmd_web,
+	&cmd_listen,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

@@ -11,5 +11,6 @@ extern const struct cli_cmd cmd_device;
 extern const struct cli_cmd cmd_explain;
 extern const struct cli_cmd cmd_checklist;
 extern const struct cli_cmd cmd_web;
+extern const struct cli_cmd cmd_listen;
 
 #endif
