@@ -1,0 +1,280 @@
+"""test_listen — `mfpdoctor listen` driven by clients we did not write acting as the printer
+(swaks, Python smtplib, raw sockets) and by `mfpdoctor smtp`; asserts what was recorded, the
+replies the client saw, that no password appears anywhere, and that every run ends in its bound.
+Loopback only; each listener gets a free port (--port 0, read from its ready line)."""
+import json
+import os
+import re
+import shutil
+import smtplib
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smtptest import BIN, Suite, run  # noqa: E402
+
+PASSWORD = 'Sc4n "pa%ss" #7'
+TMP = tempfile.mkdtemp(prefix="listen-test-")
+
+
+class Listener:
+    """Runs `mfpdoctor listen --port 0 ...`; ready once its 'listening on' line names the port."""
+
+    def __init__(self, *args, fmt="json", timeout=60):
+        self.args = ["listen", "--port", "0", "--format", fmt] + [str(a) for a in args]
+        self.timeout = timeout
+        self.err_lines = []
+        self.port = None
+
+    def __enter__(self):
+        env = dict(os.environ, NO_COLOR="1")
+        self.t0 = time.monotonic()
+        self.p = subprocess.Popen([BIN] + self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=env)
+        ready = threading.Event()
+
+        def reader():
+            for raw in self.p.stderr:
+                line = raw.decode("utf-8", "replace")
+                self.err_lines.append(line)
+                m = re.search(r"listening on \S+ port (\d+)", line)
+                if m:
+                    self.port = int(m.group(1))
+                    ready.set()
+            ready.set()
+        self.th = threading.Thread(target=reader, daemon=True)
+        self.th.start()
+        if not ready.wait(20) or not self.port:
+            self.p.kill()
+            raise AssertionError("listen not ready: %s" % "".join(self.err_lines))
+        return self
+
+    def result(self):
+        """Waits for the listener to exit; returns (rc, stdout, stderr, seconds)."""
+        try:
+            out, _ = self.p.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            out, _ = self.p.communicate()
+            raise AssertionError("listen did not end inside %ss" % self.timeout)
+        self.th.join(5)
+        return self.p.returncode, out.decode("utf-8", "replace"), "".join(self.err_lines), time.monotonic() - self.t0
+
+    def json(self):
+        rc, out, err, secs = self.result()
+        try:
+            return rc, json.loads(out), err, secs
+        except ValueError:
+            raise AssertionError("not JSON (exit %d): %s\nstderr: %s" % (rc, out[:2000], err[:2000]))
+
+    def __exit__(self, *exc):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait(5)
+
+
+def swaks(port, *extra, timeout=60):
+    args = ["swaks", "--server", "127.0.0.1:%d" % port, "--timeout", "15", "--ehlo", "XRX-7845.scan",
+            "--from", "scanner@example.com", "--to", "inbox@example.com"] + [str(a) for a in extra]
+    r = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=timeout)
+    return r.returncode, r.stdout.decode("utf-8", "replace")
+
+
+def no_secret(*texts):
+    for t in texts:
+        assert PASSWORD not in t, "password leaked"
+        assert "pa%ss" not in t, "password part leaked"
+
+
+def five_mb_pdf():
+    path = os.path.join(TMP, "scan.pdf")
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.write(b"%PDF-1.4\n" + os.urandom(5 * 1024 * 1024 - 9))
+    return path
+
+
+def t_swaks_starttls_plain_attachment():
+    pdf = five_mb_pdf()
+    with Listener("--sessions", "1", "--verbose") as L:
+        rc, out = swaks(L.port, "--tls", "--auth", "PLAIN", "--auth-user", "scan@example.com",
+                        "--auth-password", PASSWORD, "--attach-type", "application/pdf", "--attach", "@" + pdf)
+        assert rc == 0, out[-2000:]
+        lrc, j, err, secs = L.json()
+    assert lrc == 0 and secs < 30
+    s = j["sessions"][0]
+    assert s["ehlo"] == "XRX-7845.scan", s["ehlo"]
+    assert s["tls"]["mode"] == "starttls" and s["tls"]["version"] == "TLSv1.3", s["tls"]
+    assert s["tls"]["offered"]["max_version"] == "TLSv1.3"
+    assert "TLSv1.2" in s["tls"]["offered"]["versions"] and s["tls"]["offered"]["ciphers"]
+    a = s["auth"][0]
+    assert (a["mechanism"], a["user"], a["password_length"]) == ("PLAIN", "scan@example.com", len(PASSWORD)), a
+    assert set(a["password_risky_chars"]) == {"space", "quote", "'%'", "'#'"}, a
+    m = s["messages"][0]
+    assert m["mail_from"] == "scanner@example.com" and m["rcpt"] == ["inbox@example.com"]
+    assert m["complete"] and m["size"] > 5 * 1024 * 1024 * 4 // 3, m["size"]
+    pdfs = [p for p in m["parts"] if p["type"] == "application/pdf"]
+    assert pdfs and pdfs[0]["decoded_bytes"] == 5 * 1024 * 1024 and pdfs[0]["name"] == "scan.pdf", m["parts"]
+    assert m["headers"]["x_mailer"].startswith("swaks") and m["headers"]["mime_version"] == "1.0"
+    assert "C: AUTH PLAIN [redacted]" in s["transcript"]
+    no_secret(json.dumps(j), err, out)
+
+
+def t_mfpdoctor_smtp_tls10_login():
+    with Listener("--sessions", "1") as L:
+        env = {"MFPDOCTOR_SMTP_PASSWORD": PASSWORD}
+        rc, out, err, secs = run(["smtp", "--server", "127.0.0.1", "--port", L.port, "--tls", "starttls",
+                                  "--tls-max", "1.0", "--user", "scanner", "--auth", "login", "--from",
+                                  "mfp@example.com", "--to", "desk@example.com", "-k", "--no-followups",
+                                  "--timeout", "10"], env=env, timeout=60)
+        lrc, j, lerr, lsecs = L.json()
+    s = j["sessions"][0]
+    assert s["tls"]["offered"]["max_version"] == "TLSv1.0", s["tls"]
+    assert s["tls"]["version"] == "TLSv1.0", s["tls"]
+    a = s["auth"][0]
+    assert (a["mechanism"], a["user"], a["password_length"]) == ("LOGIN", "scanner", len(PASSWORD)), a
+    m = s["messages"][0]
+    assert re.match(r"SIZE=\d+", m["mail_params"] or ""), m
+    assert m["rcpt"] == ["desk@example.com"]
+    assert any("TLSv1.0 at most" in n for n in s["notes"]), s["notes"]
+    no_secret(json.dumps(j), lerr, out, err)
+
+
+def t_reply_at_auth():
+    reply = "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria"
+    with Listener("--sessions", "1", "--reply-at", "auth", reply) as L:
+        rc, out = swaks(L.port, "--tls", "--auth", "LOGIN", "--auth-user", "u@example.com",
+                        "--auth-password", PASSWORD)
+        lrc, j, err, secs = L.json()
+    assert rc == 28, (rc, out[-1500:])
+    assert "<~* " + reply + "\n" in out, out[-1500:]
+    s = j["sessions"][0]
+    assert s["failed_at"] == "auth" and s["auth"][0]["reply"] == reply
+    assert j["listen"]["reply_source"] == "--reply-at"
+    no_secret(json.dumps(j), err, out)
+
+
+def t_persona_office365():
+    with Listener("--sessions", "1", "--persona", "office365-auth-disabled") as L:
+        rc, out = swaks(L.port, "--tls", "--auth", "LOGIN", "--auth-user", "u@example.com",
+                        "--auth-password", PASSWORD)
+        lrc, j, err, secs = L.json()
+    src = json.load(open(os.path.join(os.environ.get("MFPDOCTOR_SRC", "."), "devices/mail/office365.json")))
+    pid = j["listen"]["reply_source"]
+    pat = [p for p in src["patterns"] if p["id"] == pid][0]
+    assert "auth-disabled" in pid and pat["stage"] == "auth"
+    assert rc == 28 and "<~* " + pat["example"] + "\n" in out, out[-1500:]
+
+
+def t_smtplib_implicit_tls_sni():
+    with Listener("--sessions", "1", "--tls", "implicit") as L:
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        with smtplib.SMTP_SSL("localhost", L.port, context=ctx, timeout=15) as c:
+            c.ehlo("py-printer")
+            c.login("py@example.com", PASSWORD)
+            c.sendmail("py@example.com", ["a@example.com", "b@example.com"],
+                       "Subject: scan\r\nFrom: py@example.com\r\n\r\n.leading dot\r\nbody\r\n")
+        lrc, j, err, secs = L.json()
+    s = j["sessions"][0]
+    assert s["tls"]["mode"] == "implicit" and s["tls"]["offered"]["sni"] == "localhost", s["tls"]
+    assert s["ehlo"] == "py-printer" and s["ended"] == "QUIT"
+    m = s["messages"][0]
+    assert m["rcpt"] == ["a@example.com", "b@example.com"] and m["headers"]["subject"] == "scan"
+    body = "Subject: scan\r\nFrom: py@example.com\r\n\r\n.leading dot\r\nbody\r\n"
+    assert m["size"] == len(body), (m["size"], len(body))
+    no_secret(json.dumps(j), err)
+
+
+def raw(port, send, wait=2.0):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    data = b""
+    try:
+        data += s.recv(4096)
+        s.sendall(send)
+        end = time.monotonic() + wait
+        while time.monotonic() < end:
+            try:
+                chunk = s.recv(4096)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    return data.decode("utf-8", "replace")
+
+
+def t_line_too_long():
+    with Listener("--sessions", "1", "--tls", "none") as L:
+        got = raw(L.port, b"EHLO " + b"x" * 1200 + b"\r\nNOOP\r\nQUIT\r\n")
+        lrc, j, err, secs = L.json()
+    assert "500 5.5.2 Line too long\r\n250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n" in got, got
+
+
+def t_idle_timeout_and_bound():
+    with Listener("--sessions", "1", "--tls", "none", "--idle", "1") as L:
+        got = raw(L.port, b"EHLO idle\r\n", wait=5)
+        lrc, j, err, secs = L.json()
+    assert "421 4.4.2 Idle timeout" in got, got
+    assert j["sessions"][0]["ended"] == "idle timeout" and secs < 15
+
+
+def t_no_device_exit3():
+    with Listener("--duration", "1", fmt="text") as L:
+        rc, out, err, secs = L.result()
+    assert rc == 3 and "no device connected" in err and secs < 10, (rc, err)
+    assert "listening on 127.0.0.1 port" in err
+
+
+def t_keep_dir():
+    keep = os.path.join(TMP, "keep")
+    os.makedirs(keep, exist_ok=True)
+    with Listener("--sessions", "1", "--keep", keep) as L:
+        rc, out = swaks(L.port, "--body", "kept body")
+        lrc, j, err, secs = L.json()
+    m = j["sessions"][0]["messages"][0]
+    assert m["kept"] and os.path.getsize(m["kept"]) == m["size"], m
+
+
+def t_text_report():
+    with Listener("--sessions", "1", fmt="text") as L:
+        rc, out = swaks(L.port, "--tls", "--auth", "PLAIN", "--auth-user", "t@example.com",
+                        "--auth-password", PASSWORD)
+        lrc, text, err, secs = L.result()
+    assert "EHLO name      XRX-7845.scan" in text, text
+    assert "PLAIN, user \"t@example.com\", password %d characters" % len(PASSWORD) in text, text
+    assert "[1] C: AUTH PLAIN [redacted]" in err, err
+    no_secret(text, err)
+
+
+def t_usage():
+    for args in (["--reply-at", "bogus", "500 x"], ["--reply-at", "auth"], ["--reply-at", "auth", "hello"],
+                 ["--persona", "no-such-thing"], ["--tls", "maybe"]):
+        rc, out, err, secs = run(["listen"] + args, timeout=20)
+        assert rc == 64, (args, rc, err)
+    rc, out, err, secs = run(["listen", "--persona", "list"], timeout=20)
+    assert rc == 0 and "m365-5.7.139-tenant-disabled" in out
+
+
+def main():
+    if not shutil.which("swaks"):
+        print("swaks missing: skipped")
+        sys.exit(77)
+    s = Suite()
+    for name, fn in sorted((k, v) for k, v in globals().items() if k.startswith("t_")):
+        s.check(name[2:], fn)
+    shutil.rmtree(TMP, ignore_errors=True)
+    s.finish()
+
+
+if __name__ == "__main__":
+    main()
