@@ -168,7 +168,9 @@ static void service(struct listen_conn *c, short dev_ev, short up_ev)
 			device_tls(c);
 		} else {
 			listen_io_flush(&c->dev);
-			if (listen_io_read(&c->dev) || c->dev.in_len)
+			/* relay: stop reading the device while 1 MiB waits for the server */
+			bool full = c->up.fd >= 0 && c->up.out.len - c->up.out_off > (1u << 20);
+			if (!full && (listen_io_read(&c->dev) || c->dev.in_len))
 				(c->o->relay_host ? listen_relay_device_input : listen_smtp_input)(c);
 		}
 	}
