@@ -47,8 +47,11 @@ class Listener:
                     self.port = int(m.group(1))
                     ready.set()
             ready.set()
+        self.out = []
         self.th = threading.Thread(target=reader, daemon=True)
         self.th.start()
+        self.tho = threading.Thread(target=lambda: self.out.append(self.p.stdout.read()), daemon=True)
+        self.tho.start()
         if not ready.wait(20) or not self.port:
             self.p.kill()
             raise AssertionError("listen not ready: %s" % "".join(self.err_lines))
@@ -57,12 +60,14 @@ class Listener:
     def result(self):
         """Waits for the listener to exit; returns (rc, stdout, stderr, seconds)."""
         try:
-            out, _ = self.p.communicate(timeout=self.timeout)
+            self.p.wait(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             self.p.kill()
-            out, _ = self.p.communicate()
+            self.p.wait(5)
             raise AssertionError("listen did not end inside %ss" % self.timeout)
         self.th.join(5)
+        self.tho.join(5)
+        out = self.out[0] if self.out else b""
         return self.p.returncode, out.decode("utf-8", "replace"), "".join(self.err_lines), time.monotonic() - self.t0
 
     def json(self):
@@ -263,6 +268,157 @@ def t_usage():
         assert rc == 64, (args, rc, err)
     rc, out, err, secs = run(["listen", "--persona", "list"], timeout=20)
     assert rc == 0 and "m365-5.7.139-tenant-disabled" in out
+
+
+# ---- relay mode ----------------------------------------------------------------------------
+
+class ScriptedUpstream:
+    """A plain SMTP server on a free port that answers each command with fixed bytes (odd
+    spacing, multi-line, trailing blanks) and records what it got."""
+    REPLIES = [
+        (b"EHLO", b"250-odd.example  Hello  there \r\n250-SIZE 1000\r\n250-AUTH LOGIN PLAIN\r\n250 8BITMIME\r\n"),
+        (b"AUTH", b"334 VXNlcm5hbWU6\r\n"),
+        (b"", b"334 UGFzc3dvcmQ6\r\n"),
+        (b"", b"535-5.7.8  Username and Password not accepted. For more information, go to\r\n"
+              b"535 5.7.8  https://support.example.com/?p=BadCredentials x12 - gsmtp\r\n"),
+        (b"QUIT", b"221 2.0.0 closing connection x12 - gsmtp\r\n"),
+    ]
+    BANNER = b"220 odd.example ESMTP  ready\t(scripted)\r\n"
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.sock.settimeout(20)
+        self.port = self.sock.getsockname()[1]
+        self.got = []
+        self.th = threading.Thread(target=self.serve, daemon=True)
+        self.th.start()
+
+    def serve(self):
+        try:
+            c, _ = self.sock.accept()
+        except OSError:
+            return
+        c.settimeout(20)
+        f = c.makefile("rb")
+        c.sendall(self.BANNER)
+        for _verb, reply in self.REPLIES:
+            line = f.readline()
+            if not line:
+                break
+            self.got.append(line)
+            c.sendall(reply)
+        c.close()
+
+
+def t_relay_byte_for_byte():
+    up = ScriptedUpstream()
+    import base64
+    with Listener("--sessions", "1", "--tls", "none", "--relay", "127.0.0.1:%d" % up.port,
+                  "--relay-tls", "none", "--verbose") as L:
+        s = socket.create_connection(("127.0.0.1", L.port), timeout=10)
+        f = s.makefile("rb")
+
+        def reply():
+            out = b""
+            while True:
+                line = f.readline()
+                out += line
+                if len(line) < 4 or line[3:4] != b"-":
+                    return out
+        got = [reply()]
+        for cmd in (b"EHLO printer\r\n", b"AUTH LOGIN\r\n", base64.b64encode(b"scan@example.com") + b"\r\n",
+                    base64.b64encode(PASSWORD.encode()) + b"\r\n", b"QUIT\r\n"):
+            s.sendall(cmd)
+            got.append(reply())
+        s.close()
+        lrc, j, err, secs = L.json()
+    want = [up.BANNER] + [r for _v, r in up.REPLIES]
+    assert got == want, (got, want)
+    assert up.got[0] == b"EHLO printer\r\n" and up.got[4] == b"QUIT\r\n", up.got
+    ss = j["sessions"][0]
+    a = ss["auth"][0]
+    assert (a["mechanism"], a["user"], a["password_length"]) == ("LOGIN", "scan@example.com", len(PASSWORD))
+    assert a["reply"].startswith("535-5.7.8  Username"), a
+    tr = ss["transcript"]
+    assert "C: EHLO printer" in tr and "U: 535 5.7.8  https://support.example.com/?p=BadCredentials x12 - gsmtp" in tr
+    assert tr.count("C: [redacted]") == 2, tr
+    b64 = base64.b64encode(PASSWORD.encode()).decode()
+    dump = json.dumps(j)
+    assert b64 not in dump and b64 not in err
+    no_secret(dump, err)
+
+
+def sim_certs():
+    from simworld import Certs
+    return Certs(os.path.join(TMP, "certs"))
+
+
+def t_relay_starttls_both_legs_m365():
+    from simworld import Persona
+    certs = sim_certs()
+    with Persona("m365-auth-disabled", certs, password=PASSWORD) as srv:
+        with Listener("--sessions", "1", "--relay", "127.0.0.1:%d" % srv.port, "--relay-cafile", certs.ca) as L:
+            rc, out = swaks(L.port, "--tls", "--auth", "LOGIN", "--auth-user", srv.user,
+                            "--auth-password", PASSWORD)
+            lrc, j, err, secs = L.json()
+        log = srv.log_lines()
+    sent = [l.split(" S: ", 1)[1] for l in log if " S: " in l]
+    assert rc == 28, out[-2000:]
+    fail = [l for l in sent if l.startswith("535")]
+    assert fail and "<~* " + fail[-1] + "\n" in out, (fail, out[-1500:])
+    s = j["sessions"][0]
+    assert "certificate verified" in s["upstream"] and s["tls"]["mode"] == "starttls", s
+    assert s["auth"][0]["reply"] == fail[-1]
+    assert any(t.startswith("U: 535") for t in s["transcript"]) and "C: EHLO XRX-7845.scan" in s["transcript"]
+    no_secret(json.dumps(j), err, out)
+
+
+def t_relay_implicit_upstream_mfpdoctor_smtp():
+    from simworld import Persona
+    certs = sim_certs()
+    with Persona("implicit", certs, password=PASSWORD) as srv:
+        with Listener("--sessions", "1", "--relay", "127.0.0.1:%d" % srv.port, "--relay-tls", "implicit",
+                      "--relay-cafile", certs.ca) as L:
+            rc, out, err, secs = run(["smtp", "--server", "127.0.0.1", "--port", L.port, "--tls", "starttls",
+                                      "--user", srv.user, "--auth", "plain", "--from", srv.user, "--to",
+                                      "inbox@sim.test", "-k", "--no-followups", "--timeout", "10"],
+                                     env={"MFPDOCTOR_SMTP_PASSWORD": PASSWORD}, timeout=60)
+            lrc, j, lerr, lsecs = L.json()
+    s = j["sessions"][0]
+    assert s["auth"][0]["reply"].startswith("235"), s["auth"]
+    assert "implicit TLS" in s["upstream"], s["upstream"]
+    assert s["messages"][0]["rcpt_replies"][0].startswith("250"), s["messages"]
+    no_secret(json.dumps(j), lerr, out, err)
+
+
+def t_relay_untrusted_upstream():
+    from simworld import Persona
+    certs = sim_certs()
+    with Persona("self-signed", certs, password=PASSWORD) as srv:
+        with Listener("--sessions", "1", "--tls", "none", "--relay", "127.0.0.1:%d" % srv.port) as L:
+            got = raw(L.port, b"", wait=3)
+            lrc, j, err, secs = L.json()
+        with Listener("--sessions", "1", "--tls", "none", "--relay", "127.0.0.1:%d" % srv.port,
+                      "--relay-insecure") as L:
+            got2 = raw(L.port, b"QUIT\r\n", wait=3)
+            lrc2, j2, err2, secs2 = L.json()
+    assert got.startswith("421 4.3.0"), got
+    assert "certificate not trusted" in j["sessions"][0]["upstream"], j["sessions"][0]["upstream"]
+    assert got2.startswith("220 ") and "221" in got2, got2
+    assert "NOT verified" in j2["sessions"][0]["upstream"]
+
+
+def t_relay_upstream_drops():
+    from simworld import Persona
+    certs = sim_certs()
+    with Persona("drop-at-mail", certs) as srv:
+        with Listener("--sessions", "1", "--tls", "none", "--relay", "127.0.0.1:%d" % srv.port,
+                      "--relay-tls", "none", timeout=30) as L:
+            got = raw(L.port, b"EHLO x\r\nMAIL FROM:<a@b.c>\r\n", wait=5)
+            lrc, j, err, secs = L.json()
+    assert j["sessions"][0]["ended"] == "server closed" and secs < 20, j["sessions"][0]
 
 
 def main():
