@@ -78,9 +78,10 @@ int listen_b64decode(const char *text, size_t n, unsigned char *out, size_t cap)
 
 void listen_password_facts(struct listen_auth *a, const unsigned char *pw, size_t n)
 {
-	a->pass_len = (int)n;
+	a->pass_len = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = pw[i];
+		a->pass_len += (ch & 0xc0) != 0x80; /* characters, not UTF-8 continuation bytes */
 		a->pass_nonascii |= ch >= 0x80;
 		a->pass_space |= ch == ' ';
 		a->pass_quote |= ch == '"' || ch == '\'' || ch == '`';

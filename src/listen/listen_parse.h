@@ -25,7 +25,8 @@ int listen_path_parse(const char *arg, size_t n, const char *prefix, char **addr
  * text is not base64 or does not fit. */
 int listen_b64decode(const char *text, size_t n, unsigned char *out, size_t cap);
 
-/* Fills the password facts of a from pw[0..n) (never keeps the password). */
+/* Fills the password facts of a from pw[0..n) (never keeps the password): its length in
+ * characters (UTF-8 sequences count once) and the risky characters it holds. */
 void listen_password_facts(struct listen_auth *a, const unsigned char *pw, size_t n);
 
 /* Decodes a SASL PLAIN blob "authzid\0user\0password" from base64 text: sets a->user and the
