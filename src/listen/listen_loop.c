@@ -159,25 +159,47 @@ static void finish(struct listen_conn *c)
 	free(c);
 }
 
+/* Bytes TLS has decrypted already: poll() cannot see them on the socket. */
+static bool buffered(const struct listen_io *io)
+{
+	return io->fd >= 0 && io->ssl && !io->handshaking && SSL_has_pending(io->ssl);
+}
+
+/* Reads and handles input until the connection has nothing more for now (the input buffer is
+ * 64 KiB; TLS may hold more than one read's worth). */
+static void drain(struct listen_conn *c, struct listen_io *io, void (*handle)(struct listen_conn *))
+{
+	for (;;) {
+		long n = listen_io_read(io);
+		size_t before = io->in_len;
+		if (!n && !before)
+			return;
+		handle(c);
+		if (!n && io->in_len == before)
+			return;
+		if (c->starttls_pending || c->closing || io->eof)
+			return;
+		/* relay: stop reading the device while 1 MiB waits for the server */
+		if (io == &c->dev && c->up.fd >= 0 && c->up.out.len - c->up.out_off > (1u << 20))
+			return;
+	}
+}
+
 /* One poll round's work for a connection. */
 static void service(struct listen_conn *c, short dev_ev, short up_ev)
 {
-	if (dev_ev) {
+	if (dev_ev || buffered(&c->dev)) {
 		c->last_ms = clock_ms();
 		if (c->dev.handshaking) {
 			device_tls(c);
 		} else {
 			listen_io_flush(&c->dev);
-			/* relay: stop reading the device while 1 MiB waits for the server */
-			bool full = c->up.fd >= 0 && c->up.out.len - c->up.out_off > (1u << 20);
-			if (!full && (listen_io_read(&c->dev) || c->dev.in_len))
-				(c->o->relay_host ? listen_relay_device_input : listen_smtp_input)(c);
+			drain(c, &c->dev, c->o->relay_host ? listen_relay_device_input : listen_smtp_input);
 		}
 	}
-	if (up_ev && c->up.fd >= 0) {
+	if ((up_ev || buffered(&c->up)) && c->up.fd >= 0) {
 		listen_io_flush(&c->up);
-		if (listen_io_read(&c->up) || c->up.in_len)
-			listen_relay_upstream_input(c);
+		drain(c, &c->up, listen_relay_upstream_input);
 		if (c->up.eof) {
 			listen_conn_end(c, "server closed");
 			c->closing = true;
@@ -226,7 +248,14 @@ static int round_once(struct loop *L, const struct listen_opts *o, SSL_CTX *srv,
 		p[np++] = (struct pollfd){L->conns[i]->dev.fd, listen_io_events(&L->conns[i]->dev), 0};
 		p[np++] = (struct pollfd){L->conns[i]->up.fd, listen_io_events(&L->conns[i]->up), 0};
 	}
-	int r = poll(p, (nfds_t)np, 200);
+	int wait = 200;
+	for (int i = 0; i < L->nconns; i++) {
+		const struct listen_conn *c = L->conns[i];
+		bool backlog = c->up.fd >= 0 && c->up.out.len - c->up.out_off > (1u << 20);
+		if ((buffered(&c->dev) && !backlog) || buffered(&c->up))
+			wait = 0;
+	}
+	int r = poll(p, (nfds_t)np, wait);
 	if (r < 0)
 		return errno == EINTR ? 0 : -1;
 	for (int i = 0; i < L->nconns; i++) {
