@@ -421,6 +421,85 @@ def t_relay_upstream_drops():
     assert j["sessions"][0]["ended"] == "server closed" and secs < 20, j["sessions"][0]
 
 
+# ---- a real Postfix as the device (relayhost = listen) and as the relay's upstream ----------
+
+def postfix_ok():
+    return shutil.which("postfix") and shutil.which("postconf") and os.geteuid() == 0
+
+
+def pdf_mail(path):
+    from email.message import EmailMessage
+    m = EmailMessage()
+    m["Subject"] = "Scan from Postfix"
+    m["From"] = "scanner@sim.test"
+    m["To"] = "desk@example.com"
+    m.set_content("scan attached")
+    with open(path, "rb") as f:
+        m.add_attachment(f.read(), maintype="application", subtype="pdf", filename="scan.pdf")
+    return m.as_bytes().replace(b"\n", b"\r\n")
+
+
+def t_postfix_relayhost_tls10_login_5mb():
+    if not postfix_ok():
+        print("  (skipped: needs root and postfix)")
+        return
+    from simworld import RealMTA
+    certs = sim_certs()
+    with Listener("--sessions", "1", "--idle", "30", timeout=90) as L, \
+            RealMTA(os.path.join(TMP, "mta-client"), certs) as mta:
+        etc = os.path.join(os.path.realpath(os.path.join(mta.dir, "instance")), "etc")
+        dest = "[127.0.0.1]:%d" % L.port
+        pwmap = os.path.join(etc, "relay_pw")
+        fd = os.open(pwmap, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("%s scan@example.com:%s\n" % (dest, PASSWORD))
+        subprocess.run(["postmap", "-c", etc, "hash:" + pwmap], check=True, timeout=30)
+        subprocess.run(["postconf", "-c", etc, "-e", "virtual_alias_maps=", "default_transport=smtp",
+                        "relay_transport=smtp", "relayhost=" + dest, "smtp_tls_security_level=encrypt",
+                        "smtp_tls_mandatory_protocols=>=TLSv1,<=TLSv1", "smtp_tls_mandatory_ciphers=low",
+                        "tls_low_cipherlist=DEFAULT:@SECLEVEL=0", "smtp_sasl_auth_enable=yes",
+                        "smtp_sasl_password_maps=hash:" + pwmap, "smtp_sasl_security_options=noanonymous",
+                        "smtp_sasl_mechanism_filter=login", "message_size_limit=20000000"],
+                       check=True, timeout=30)
+        subprocess.run(["postfix", "-c", etc, "reload"], check=True, timeout=30, capture_output=True)
+        subprocess.run(["sendmail", "-C", etc, "-f", "scanner@sim.test", "desk@example.com"],
+                       input=pdf_mail(five_mb_pdf()), check=True, timeout=60)
+        lrc, j, err, secs = L.json()
+    s = j["sessions"][0]
+    assert s["ehlo"] == "mail.sim.test", s["ehlo"]
+    assert s["tls"]["offered"]["max_version"] == "TLSv1.0" and s["tls"]["version"] == "TLSv1.0", s["tls"]
+    a = s["auth"][0]
+    assert (a["mechanism"], a["user"], a["password_length"]) == ("LOGIN", "scan@example.com", len(PASSWORD)), a
+    m = s["messages"][0]
+    assert m["mail_from"] == "scanner@sim.test" and re.match(r"SIZE=\d{7}", m["mail_params"]), m
+    assert m["size"] > 5 * 1024 * 1024 and m["complete"], m["size"]
+    pdfs = [p for p in m["parts"] if p["type"] == "application/pdf"]
+    assert pdfs and pdfs[0]["decoded_bytes"] == 5 * 1024 * 1024, m["parts"]
+    no_secret(json.dumps(j), err)
+
+
+def t_relay_to_real_postfix():
+    if not postfix_ok():
+        print("  (skipped: needs root and postfix)")
+        return
+    from simworld import RealMTA
+    certs = sim_certs()
+    with RealMTA(os.path.join(TMP, "mta-up"), certs, password=PASSWORD) as mta:
+        with Listener("--sessions", "1", "--relay", "127.0.0.1:%d" % mta.port, "--relay-cafile", mta.ca) as L:
+            rc, out = swaks(L.port, "--tls", "--auth", "PLAIN", "--auth-user", mta.user,
+                            "--auth-password", PASSWORD, "--from", mta.user, "--to", "inbox@sim.test")
+            lrc, j, err, secs = L.json()
+        msgs = mta.messages(wait=10)
+    assert rc == 0, out[-2000:]
+    s = j["sessions"][0]
+    queued = [l for l in out.splitlines() if "queued as" in l][-1]
+    assert queued.endswith(s["messages"][0]["data_reply"]), (queued, s["messages"][0])
+    assert "Postfix" in " ".join(s["transcript"]) and "certificate verified" in s["upstream"]
+    assert s["auth"][0]["reply"].startswith("235")
+    assert msgs, "Postfix delivered nothing"
+    no_secret(json.dumps(j), err, out)
+
+
 def main():
     if not shutil.which("swaks"):
         print("swaks missing: skipped")
