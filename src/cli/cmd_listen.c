@@ -190,6 +190,11 @@ static int choose_reply(struct listen_cfg *c, int npos, char **pos, struct liste
 		fputs("mfpdoctor listen: --reply-at and --persona exclude each other\n", stderr);
 		return MFP_EXIT_USAGE;
 	}
+	if ((c->reply_at || c->persona) && c->o.relay_host) {
+		fputs("mfpdoctor listen: --relay passes the server's own replies; --reply-at and --persona "
+		      "are for capture mode\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
 	if (c->persona) {
 		if (listen_persona_find(c->persona, NULL, pe, err, sizeof(err))) {
 			fprintf(stderr, "mfpdoctor listen: %s\n", err);
@@ -203,6 +208,8 @@ static int choose_reply(struct listen_cfg *c, int npos, char **pos, struct liste
 	if (!c->reply_at)
 		return npos ? MFP_EXIT_USAGE : 0;
 	c->o.reply_stage = stage_parse(c->reply_at);
+	if (c->o.reply_stage == STAGE_BANNER)
+		c->o.reply_stage = STAGE_CONNECT; /* the banner is the answer to the connection */
 	if (c->o.reply_stage > STAGE_LAST_SMTP || c->o.reply_stage == STAGE_TLS_HANDSHAKE) {
 		fprintf(stderr, "mfpdoctor listen: --reply-at: '%.40s' is not a stage (connect, ehlo, "
 			"starttls, auth, mail, rcpt, data, end-of-data, quit)\n", c->reply_at);

@@ -64,8 +64,6 @@ void listen_smtp_greet(struct listen_conn *c)
 	char ok[200];
 	snprintf(ok, sizeof(ok), "220 %s ESMTP mfpdoctor listen", c->o->hostname);
 	answer(c, STAGE_CONNECT, ok, NULL);
-	if (c->o->reply_stage == STAGE_BANNER && c->o->reply)
-		answer(c, STAGE_BANNER, c->o->reply, NULL);
 }
 
 static void ehlo_reply(struct listen_conn *c, bool helo)

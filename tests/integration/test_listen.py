@@ -233,6 +233,30 @@ def t_idle_timeout_and_bound():
     assert j["sessions"][0]["ended"] == "idle timeout" and secs < 15
 
 
+def t_reply_at_banner():
+    with Listener("--sessions", "1", "--tls", "none", "--reply-at", "banner",
+                  "554 5.3.2 mail.example.com No SMTP service here") as L:
+        got = raw(L.port, b"QUIT\r\n")
+        lrc, j, err, secs = L.json()
+    assert got == "554 5.3.2 mail.example.com No SMTP service here\r\n221 2.0.0 Bye\r\n", got
+    assert j["sessions"][0]["failed_at"] == "connect"
+
+
+def t_tls_handshake_refused_by_device():
+    with Listener("--sessions", "1", "--tls", "implicit") as L:
+        ctx = ssl.create_default_context()   # verifies: our generated certificate is not trusted
+        try:
+            smtplib.SMTP_SSL("127.0.0.1", L.port, context=ctx, timeout=10).quit()
+            raise AssertionError("the client accepted an untrusted certificate")
+        except ssl.SSLError:
+            pass
+        lrc, j, err, secs = L.json()
+    s = j["sessions"][0]
+    assert s["ended"] == "TLS handshake failed" and s["tls"]["error"], s
+    assert s["tls"]["offered"]["max_version"] == "TLSv1.3"
+    assert any("handshake failed" in n for n in s["notes"]), s["notes"]
+
+
 def t_no_device_exit3():
     with Listener("--duration", "1", fmt="text") as L:
         rc, out, err, secs = L.result()
@@ -263,7 +287,8 @@ def t_text_report():
 
 def t_usage():
     for args in (["--reply-at", "bogus", "500 x"], ["--reply-at", "auth"], ["--reply-at", "auth", "hello"],
-                 ["--persona", "no-such-thing"], ["--tls", "maybe"]):
+                 ["--persona", "no-such-thing"], ["--tls", "maybe"],
+                 ["--relay", "127.0.0.1:25", "--reply-at", "auth", "535 no"], ["--port", "70000"]):
         rc, out, err, secs = run(["listen"] + args, timeout=20)
         assert rc == 64, (args, rc, err)
     rc, out, err, secs = run(["listen", "--persona", "list"], timeout=20)
