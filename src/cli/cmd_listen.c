@@ -10,7 +10,12 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/opt_snmp.h"
 #include "core/finding.h"
+#include "device/identify.h"
+#include "device/snmp_read.h"
+#include "kb/vendor.h"
+#include "listen/listen_learn.h"
 #include "listen/listen_persona.h"
 #include "listen/listen_report.h"
 #include "listen/listen_server.h"
@@ -20,13 +25,15 @@
 enum {
 	O_BIND, O_CERT, O_DURATION, O_FORMAT, O_IDLE, O_KEEP, O_KEY, O_MAX_SIZE, O_PERSONA, O_PORT, O_QUIET,
 	O_RELAY, O_RELAY_CAFILE, O_RELAY_INSECURE, O_RELAY_TIMEOUT, O_RELAY_TLS, O_REPLY_AT, O_SESSIONS,
-	O_TLS, O_VERBOSE,
+	O_TLS, O_VERBOSE, O_DEVICE,
 };
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
 	{"bind", 'b', CLI_VALUE, O_BIND, "ADDR", "listen on this IP address (default 127.0.0.1; name a LAN address to reach a printer)", "Listen"},
 	{"cert", 0, CLI_VALUE, O_CERT, "FILE", "PEM certificate (chain) to present (default: one generated for localhost and --bind)", "TLS"},
+	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "--device: read the SNMP community from FILE (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "Device"},
+	{"device", 0, CLI_VALUE, O_DEVICE, "HOST", "read the printer over SNMP before and after: its settings against what it did, its new error events against the replies", "Device"},
 	{"duration", 0, CLI_VALUE, O_DURATION, "SECONDS", "stop after SECONDS in all (default: no limit)", "Limits"},
 	{"format", 'f', CLI_VALUE, O_FORMAT, "text|md|json", "output format (default text)", "Output"},
 	{"idle", 0, CLI_VALUE, O_IDLE, "SECONDS", "close a session idle this long (default 60)", "Limits"},
@@ -43,6 +50,7 @@ static const struct cli_opt opts[] = {
 	{"relay-tls", 0, CLI_VALUE, O_RELAY_TLS, "none|starttls|implicit", "TLS towards the server (default implicit on 465, else starttls)", "Relay"},
 	{"reply-at", 0, CLI_VALUE, O_REPLY_AT, "STAGE", "fail at STAGE (connect, ehlo, starttls, auth, mail, rcpt, data, end-of-data) with the REPLY argument", "Reply"},
 	{"sessions", 'n', CLI_VALUE, O_SESSIONS, "N", "exit after N sessions (default 10)", "Limits"},
+	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c", "--device: SNMP version (default 2c, falling back to 1)", "Device"},
 	{"tls", 0, CLI_VALUE, O_TLS, "none|starttls|implicit", "TLS towards the device (default starttls: offered, optional)", "TLS"},
 	{"verbose", 'v', CLI_FLAG, O_VERBOSE, NULL, "add each session's transcript (secrets redacted) to the report", "Output"},
 };
@@ -54,6 +62,10 @@ struct listen_cfg {
 	const char *persona;
 	const char *reply_at;
 	json_t *sessions;
+	const char *device;
+	struct opt_snmp snmp;
+	struct listen_learn learn;
+	int port;
 };
 
 static int set_relay(struct listen_cfg *c, const char *v, char *err, size_t errsz)
@@ -87,8 +99,17 @@ static int set_num(const char *name, const char *v, long lo, long hi, int *out, 
 static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 {
 	struct listen_cfg *c = vcfg;
-	int i;
+	int i = opt_snmp_set(&c->snmp, id, v, err, errsz);
+	if (i != 1)
+		return i;
 	switch (id) {
+	case O_DEVICE:
+		if (!*v || strlen(v) > 253 || strpbrk(v, " /\\@?#")) {
+			snprintf(err, errsz, "--device: '%.60s' is not a host name or address", v);
+			return -1;
+		}
+		c->device = v;
+		return 0;
 	case O_BIND: c->o.bind = v; return 0;
 	case O_CERT: c->o.cert = v; return 0;
 	case O_DURATION: return set_num("duration", v, 1, 86400, &c->o.duration_s, err, errsz);
@@ -137,6 +158,7 @@ static void on_ready(void *user, const char *addr, int port)
 {
 	struct listen_cfg *c = user;
 	static const char *const tls[] = {"none", "starttls", "implicit"};
+	c->port = port;
 	fprintf(stderr, "mfpdoctor listen: listening on %s port %d (TLS %s, up to %d sessions%s%s)\n", addr, port,
 		tls[c->o.tls], c->o.sessions, c->o.relay_host ? ", relaying to " : "",
 		c->o.relay_host ? c->o.relay_host : "");
@@ -146,6 +168,7 @@ static void on_ready(void *user, const char *addr, int port)
 static void on_session(void *user, struct listen_session *s)
 {
 	struct listen_cfg *c = user;
+	listen_learn_keep(&c->learn, s);
 	if (c->format == 2) {
 		json_array_append_new(c->sessions, listen_report_json(s));
 		return;
@@ -225,7 +248,7 @@ static int choose_reply(struct listen_cfg *c, int npos, char **pos, struct liste
 	return 0;
 }
 
-static void print_json(struct listen_cfg *c, int port_rc)
+static void print_json(struct listen_cfg *c, int nsessions)
 {
 	static const char *const tls[] = {"none", "starttls", "implicit"};
 	json_t *j = json_object();
@@ -240,6 +263,8 @@ static void print_json(struct listen_cfg *c, int port_rc)
 	json_object_set_new(j, "listen", l);
 	json_object_set_new(j, "sessions", c->sessions);
 	c->sessions = NULL;
+	if (c->device)
+		json_object_set_new(j, "device", listen_learn_json(&c->learn, c->device));
 	struct redact_sink k;
 	FILE *out = redact_sink_open(&k);
 	json_print(out ? out : stdout, j);
@@ -248,16 +273,79 @@ static void print_json(struct listen_cfg *c, int port_rc)
 	json_decref(j);
 }
 
+/* Reads the printer over SNMP (read-only, bounded to 10 s) for --device. */
+static void read_device(struct listen_cfg *c, struct device *d, const char *when)
+{
+	struct ident_vendors vs;
+	ident_vendors_load(&vs, NULL, NULL);
+	device_init(d, c->device);
+	c->snmp.rq.budget_ms = 10000;
+	enum dsnmp_result r = dsnmp_read(&c->snmp.rq, &vs, d);
+	fprintf(stderr, "mfpdoctor listen: read %s %s over SNMP: %s\n", c->device, when,
+		r == DSNMP_NONE ? "nothing could be read" : r == DSNMP_PARTIAL ? "partly" : "ok");
+	ident_vendors_free(&vs);
+}
+
+static void print_learn(struct listen_cfg *c)
+{
+	struct redact_sink k;
+	FILE *out = redact_sink_open(&k);
+	listen_learn_text(out ? out : stdout, &c->learn, c->device);
+	if (out)
+		redact_sink_close(&k, stdout);
+}
+
+/* Runs the listener (with the --device reads around it) and prints; returns the session count. */
+static int serve(struct listen_cfg *c)
+{
+	struct device before = {0}, after = {0};
+	c->o.on_event = on_event;
+	c->o.on_session = on_session;
+	c->o.on_ready = on_ready;
+	c->o.user = c;
+	c->sessions = json_array();
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (c->device)
+		read_device(c, &before, "before the sessions");
+	char err[300] = "";
+	int n = listen_run(&c->o, err, sizeof(err));
+	if (n < 0)
+		fprintf(stderr, "mfpdoctor listen: %s\n", err);
+	if (c->device && n >= 0) {
+		read_device(c, &after, "after the sessions");
+		listen_learn_compare(&c->learn, &before, c->o.bind, c->port);
+		listen_learn_pair(&c->learn, &before, &after);
+		if (c->format != 2)
+			print_learn(c);
+	}
+	if (n >= 0 && c->format == 2)
+		print_json(c, n);
+	if (n == 0)
+		fputs("mfpdoctor listen: no device connected; point the printer's SMTP server at this "
+		      "machine's address and port, then send a scan\n", stderr);
+	if (c->device) {
+		device_free(&before);
+		device_free(&after);
+		kb_vendors_unload();
+	}
+	listen_learn_free(&c->learn);
+	json_decref(c->sessions);
+	return n;
+}
+
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct listen_cfg c = {.o = {.bind = "127.0.0.1", .port = 2525, .tls = LISTEN_TLS_STARTTLS,
 				     .reply_stage = STAGE_LAST, .sessions = 10, .idle_s = 60,
 				     .max_size = 50LL << 20, .hostname = "mfpdoctor.listen", .relay_timeout_s = 15}};
+	opt_snmp_init(&c.snmp);
 	char **pos = xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos = 0, rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
 	struct listen_persona pe = {0};
 	if (rc == 0 && c.persona && !strcmp(c.persona, "list")) {
 		listen_persona_list(stdout, NULL);
+		opt_snmp_free(&c.snmp);
 		free(pos);
 		return MFP_EXIT_OK;
 	}
@@ -268,27 +356,19 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	if (rc) {
 		free(pos);
 		listen_persona_free(&pe);
+		opt_snmp_free(&c.snmp);
 		return rc == 1 ? MFP_EXIT_OK : rc;
 	}
-	c.o.on_event = on_event;
-	c.o.on_session = on_session;
-	c.o.on_ready = on_ready;
-	c.o.user = &c;
-	c.sessions = json_array();
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	char err[300] = "";
-	int n = listen_run(&c.o, err, sizeof(err));
-	if (n < 0)
-		fprintf(stderr, "mfpdoctor listen: %s\n", err);
-	else if (c.format == 2)
-		print_json(&c, n);
-	if (n == 0)
-		fputs("mfpdoctor listen: no device connected; point the printer's SMTP server at this "
-		      "machine's address and port, then send a scan\n", stderr);
-	json_decref(c.sessions);
+	if (c.device && (rc = opt_snmp_finish(&c.snmp, "listen", c.device)) != 0) {
+		free(pos);
+		listen_persona_free(&pe);
+		opt_snmp_free(&c.snmp);
+		return rc;
+	}
+	int n = serve(&c);
 	listen_persona_free(&pe);
 	free(pos);
+	opt_snmp_free(&c.snmp);
 	redact_clear();
 	return n > 0 ? MFP_EXIT_OK : MFP_EXIT_UNKNOWN;
 }

@@ -525,6 +525,24 @@ def t_relay_to_real_postfix():
     no_secret(json.dumps(j), err, out)
 
 
+def t_device_settings_vs_session():
+    from printer import SimPrinter
+    certs = sim_certs()
+    with SimPrinter("brother", os.path.join(TMP, "printer"), certs,
+                    smtp={"host": "10.0.0.5", "port": 587, "auth": "none", "user": "scan@x.test"}) as pr:
+        peer = pr.snmp_peer
+        with Listener("--sessions", "1", "--device", peer) as L:
+            rc, out = swaks(L.port, "--tls", "--auth", "LOGIN", "--auth-user", "other@x.test",
+                            "--auth-password", PASSWORD)
+            lrc, j, err, secs = L.json()
+    cmp = j["device"]["settings_vs_session"]
+    assert any("set to 10.0.0.5, not this listener" in c for c in cmp), cmp
+    assert any("set to no authentication, but it logged in (LOGIN)" in c for c in cmp), cmp
+    assert any("login name is set to 'scan@x.test', but it sent 'other@x.test'" in c for c in cmp), cmp
+    assert j["device"]["new_events"] == [] and "read %s before the sessions" % peer in err
+    no_secret(json.dumps(j), err)
+
+
 def main():
     if not shutil.which("swaks"):
         print("swaks missing: skipped")
