@@ -388,6 +388,8 @@ const struct cli_cmd cmd_listen = {
 		"(--persona office365-auth-disabled), so you see which code the panel shows for which reply.\n"
 		"With --relay it passes the session to the real server instead (TLS terminated here with a\n"
 		"generated certificate, the server's certificate verified) and logs both sides, secrets redacted.\n"
+		"With --device HOST it reads the printer over SNMP before and after, compares its settings with\n"
+		"what it did, and pairs the error events it logged meanwhile with the replies it got.\n"
 		"Exit: 0 at least one session recorded, 3 none or could not listen, 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
