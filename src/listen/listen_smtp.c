@@ -1,6 +1,7 @@
 /* listen/listen_smtp.c — the capture server: answers a device's SMTP session (accepting
  * everything, or failing at the chosen stage with the chosen reply) and records what it sends.
  * Commands are read a line at a time from the connection buffer; lines over 1000 bytes get 500. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -290,10 +291,14 @@ void listen_smtp_data_begin(struct listen_conn *c)
 	if (c->o->keep && !c->keep) {
 		char *path = xasprintf("%s/session-%d-msg-%d.eml", c->o->keep, c->s.id, c->s.nmsgs);
 		c->keep = fopen(path, "wb");
-		if (c->keep)
+		if (c->keep) {
 			c->msg->kept = path;
-		else
+		} else {
+			char *ev = xasprintf("[--keep: cannot write %s: %s]", path, strerror(errno));
+			listen_conn_event(c, 'S', ev, strlen(ev));
+			free(ev);
 			free(path);
+		}
 	}
 }
 

@@ -68,6 +68,8 @@ class Listener:
         self.th.join(5)
         self.tho.join(5)
         out = self.out[0] if self.out else b""
+        err = "".join(self.err_lines)
+        assert "Sanitizer" not in err and "runtime error" not in err, err[-3000:]
         return self.p.returncode, out.decode("utf-8", "replace"), "".join(self.err_lines), time.monotonic() - self.t0
 
     def json(self):
@@ -541,6 +543,29 @@ def t_device_settings_vs_session():
     assert any("login name is set to 'scan@x.test', but it sent 'other@x.test'" in c for c in cmp), cmp
     assert j["device"]["new_events"] == [] and "read %s before the sessions" % peer in err
     no_secret(json.dumps(j), err)
+
+
+def t_concurrent_sessions():
+    with Listener("--sessions", "3", "--tls", "none") as L:
+        errs = []
+
+        def one(i):
+            try:
+                with smtplib.SMTP("127.0.0.1", L.port, timeout=15) as c:
+                    c.ehlo("printer-%d" % i)
+                    time.sleep(0.3)   # all three are open at once
+                    c.sendmail("p%d@example.com" % i, ["d@example.com"], "Subject: %d\r\n\r\nx\r\n" % i)
+            except Exception as e:  # noqa: BLE001
+                errs.append(e)
+        ths = [threading.Thread(target=one, args=(i,)) for i in range(3)]
+        for t in ths:
+            t.start()
+        for t in ths:
+            t.join(30)
+        lrc, j, err, secs = L.json()
+    assert not errs, errs
+    assert sorted(s["ehlo"] for s in j["sessions"]) == ["printer-0", "printer-1", "printer-2"]
+    assert sorted(s["id"] for s in j["sessions"]) == [1, 2, 3] and lrc == 0
 
 
 def main():
