@@ -3,7 +3,7 @@
  * device's STARTTLS (or implicit TLS) ends here with our certificate; towards the server the relay
  * speaks implicit TLS or does its own EHLO + STARTTLS before the device's EHLO goes up, verifying
  * the server's certificate. The one rewrite: the EHLO reply's STARTTLS line describes the device's
- * leg (offered while that leg is plain and --tls starttls). AUTH payloads are logged as
+ * leg (offered while that leg is plain and --tls starttls), and CHUNKING is dropped. AUTH payloads are logged as
  * "[redacted]" and every secret in them is registered for redaction as soon as it is seen. */
 #include <errno.h>
 #include <netdb.h>
@@ -190,7 +190,8 @@ static void ehlo_forward(struct listen_conn *c, const char *p, size_t n)
 		size_t len = nl ? (size_t)(nl - p) + 1 : n, t = len;
 		while (t && (p[t - 1] == '\n' || p[t - 1] == '\r'))
 			t--;
-		if (!(t == 12 && !strncasecmp(p + 4, "STARTTLS", 8)))
+		/* STARTTLS is the device leg's; CHUNKING (BDAT) cannot pass a line-based relay */
+		if (!(t == 12 && (!strncasecmp(p + 4, "STARTTLS", 8) || !strncasecmp(p + 4, "CHUNKING", 8))))
 			strlist_add_owned(&lines, xstrndup(p, t));
 		p += len;
 		n -= len;
