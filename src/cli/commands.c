@@ -17,6 +17,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_checklist,
 	&cmd_web,
 	&cmd_record,
+	&cmd_listen,
 };
 const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

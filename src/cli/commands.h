@@ -12,5 +12,6 @@ extern const struct cli_cmd cmd_explain;
 extern const struct cli_cmd cmd_checklist;
 extern const struct cli_cmd cmd_web;
 extern const struct cli_cmd cmd_record;
+extern const struct cli_cmd cmd_listen;
 
 #endif

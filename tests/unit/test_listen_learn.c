@@ -1,0 +1,64 @@
+/* tests/unit/test_listen_learn.c — listen --device: an error event that appeared during the
+ * sessions is paired with the reply the device got; events already there before are not; the
+ * device's settings are compared with what the session did. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "listen/listen_learn.h"
+
+static void session(struct listen_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = 1;
+	s->tls_how = xstrdup("starttls");
+	s->hello.seen = true;
+	strcpy(s->hello.max, "TLSv1.0");
+	s->nauths = 1;
+	s->auths[0].mech = xstrdup("LOGIN");
+	s->auths[0].user = xstrdup("scan@example.com");
+	s->auths[0].reply = xstrdup("535 5.7.139 Authentication unsuccessful");
+}
+
+static void pairs_new_events(void **state)
+{
+	struct device before, after;
+	device_init(&before, "mfp");
+	device_init(&after, "mfp");
+	device_add_event(&before, EV_WEB_JOBLOG, "016-764", "SMTP connect failed", "2026-12-01 10:00", "log");
+	device_add_event(&after, EV_WEB_JOBLOG, "016-764", "SMTP connect failed", "2026-12-01 10:00", "log");
+	device_add_event(&after, EV_WEB_JOBLOG, "017-715", "SMTP authentication failed", "2026-12-02 01:00", "log");
+	device_set(&before, "smtp.security", "implicit", FACT_WEB, "page");
+	device_set(&before, "smtp.tls_max", "1.2", FACT_WEB, "page");
+	struct listen_session s;
+	session(&s);
+	struct listen_learn l = {0};
+	listen_learn_keep(&l, &s);
+	listen_session_free(&s);
+	listen_learn_compare(&l, &before, "127.0.0.1", 2525);
+	listen_learn_pair(&l, &before, &after);
+	assert_int_equal(l.npairs, 1);
+	assert_string_equal(l.pairs[0].code, "017-715");
+	assert_string_equal(l.pairs[0].stage, "auth");
+	assert_string_equal(l.pairs[0].reply, "535 5.7.139 Authentication unsuccessful");
+	assert_int_equal(l.pairs[0].session, 1);
+	bool sec = false, tls = false;
+	for (size_t i = 0; i < l.compare.n; i++) {
+		sec |= strstr(l.compare.v[i], "set to implicit, but it used starttls") != NULL;
+		tls |= strstr(l.compare.v[i], "set to TLS up to 1.2, but it offered up to TLSv1.0") != NULL;
+	}
+	assert_true(sec && tls);
+	listen_learn_free(&l);
+	device_free(&before);
+	device_free(&after);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {cmocka_unit_test(pairs_new_events)};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
