@@ -196,6 +196,10 @@ static char *page_path(struct reader *r, const json_t *page)
 	char *miss = t ? web_vars_missing(r, t) : NULL;
 	if (!miss)
 		return t ? web_vars_expand(r, t) : NULL;
+	if (json_is_true(json_object_get(page, "when_listed"))) {
+		free(miss); /* an alternative tree (CDM next to LEDM): absent is normal */
+		return NULL;
+	}
 	const char *why = web_vars_why(r, miss);
 	device_note(r->d, "page %s not read: the device does not list it (${%s} %s)", t, miss,
 		    why ? why : "was not discovered");

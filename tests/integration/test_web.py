@@ -120,7 +120,7 @@ CASES = {
                        [], "/webui/json/email/smtp: smtpServer"),
     "hp-ledm": ([], {"host": "smtp.gmail.com", "port": "587", "security": "starttls", "auth": "auto",
                      "user": "printer.m428@gmail.com", "from": "printer.m428@gmail.com", "max_size": str(5120 * 1024)},
-                ["EMAIL-GATEWAY-NO-RESPONSE", "53.B0.0F"], "/DevMgmt/EmailConfigDyn.xml: em:SmtpServer/em:Address"),
+                ["62.10.A3", "31.04.11", "70115"], "/DevMgmt/Email/SmtpServers: SmtpServer/NetworkAddress"),
     "hp-futuresmart": ([], {"host": "relay.corp.example", "port": "25", "security": "none", "auth": "none",
                             "user": None, "from": "mfp-e87660@corp.example", "max_size": str(10 * 1048576)},
                        ["EMAIL-GATEWAY-REJECTED-ADDRESS", "13.B2.D1"], "/hp/device/EmailSetup/Index: SmtpServerAddress"),

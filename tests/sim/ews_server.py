@@ -66,8 +66,10 @@ FAMILIES = {
     "hp-ledm": {
         "dir": "hp", "server": "HP HTTP Server; HP LaserJet Pro MFP M428fdw - W1A30A; Serial Number: PHBBB12345",
         "root": "ledm_index.html", "login": {"kind": "none"},
-        "pages": {"/DevMgmt/ProductConfigDyn.xml": "ProductConfigDyn.xml", "/DevMgmt/EmailConfigDyn.xml": "EmailConfigDyn.xml",
-                  "/DevMgmt/ProductLogsDyn.xml": "ProductLogsDyn.xml"},
+        "pages": {"/DevMgmt/ProductConfigDyn.xml": "ProductConfigDyn.xml", "/DevMgmt/DiscoveryTree.xml": "DiscoveryTree.xml",
+                  "/DevMgmt/Email/EmailServiceManifest.xml": "EmailServiceManifest.xml",
+                  "/DevMgmt/Email/SmtpServers": "SmtpServers.xml", "/DevMgmt/ProductLogsDyn.xml": "ProductLogsDyn.xml",
+                  "/cdm/servicesDiscovery": "servicesDiscovery.json"},
     },
     "hp-futuresmart": {
         "dir": "hp", "server": "Embedded Web Server", "root": "fs_index.html",
