@@ -209,7 +209,7 @@ def test_events_text(certs):
 
 
 def test_wrong_password(certs):
-    for fam in ("xerox-workcentre", "ricoh", "konica-minolta", "lexmark", "xerox-altalink", "sharp"):
+    for fam in ("xerox-workcentre", "ricoh", "konica-minolta", "lexmark", "xerox-altalink", "sharp", "kyocera"):
         sim = Sim(fam, certs=certs)
         try:
             rc, j, out = run(sim, "--web-insecure", password="wrong-password")
@@ -218,7 +218,11 @@ def test_wrong_password(certs):
             check(val(j, "host") is None, fam + ": nothing read after a refused login", n)
             check(rc == 1, fam + ": exit 1 (read with notes)", "rc=%d" % rc)
             if fam == "konica-minolta":
-                check("CommonLoginError" in n, "km: the device's own words quoted", n)
+                check("CommonLoginError" in n and "Err_2" in n, "km: err XML -> refused with the Err code and the device's words", n)
+            if fam == "kyocera":
+                # the same page as a success, with cookies: only var LoginStatus tells
+                check("user name or password is wrong" in n and "_kmpm_name_pass_err_" in n and len(j["events"]) == 0,
+                      "kyocera: LoginStatus _kmpm_name_pass_err_ -> login failed, not success", n)
         finally:
             finish(sim, fam + " wrong password")
 

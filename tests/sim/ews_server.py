@@ -84,9 +84,12 @@ FAMILIES = {
         "dir": "kyocera", "user": "Admin", "server": "KM-MFP-http/V0.0.1", "root": "index.html",
         "login": {"kind": "form", "method": "POST", "action": "/startwlm/login.cgi", "user_field": "arg01_UserName",
                   "pass_field": "arg02_Password", "ok_file": "start_wlm.html", "fail_file": "login_error.html",
-                  "cookie": "rtl", "extra_cookie": ("level", "1"), "stub_file": "model_stub.htm", "need_referer": True},
+                  "cookie": "rtl", "extra_cookie": ("level", "1"), "stub_file": "model_stub.htm", "need_referer": True,
+                  "fail_cookies": True},  # a refused login answers the same page and still sets cookies
         "pages": {"/js/jssrc/model/funcset/email/FuncSet_Email_EmailSet.model.htm": "FuncSet_Email_EmailSet.model.htm",
-                  "/js/jssrc/model/jobstatus/JobLog_Send.model.htm": "JobLog_Send.model.htm"},
+                  "/job/JobSts_SndJobLog_SndJobs.htm": "JobSts_SndJobLog_SndJobs.htm", "/js/jsallWLM.js": "jsallWLM.js",
+                  "/startwlm/Start_Wlm.htm": "start_wlm_before.html"},
+        "public": ["/startwlm/Start_Wlm.htm", "/js/jsallWLM.js"],
     },
     "brother": {
         "dir": "brother", "server": "debut/1.30", "root": "status.html",
@@ -345,7 +348,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if lg.get("fail_redirect"):
             return self.redirect(lg["fail_redirect"])
         if lg.get("fail_file"):
-            return self.send(200, self.echo(self.render(lg["fail_file"])))
+            hdrs = []
+            if lg.get("fail_cookies"):  # cookies that open nothing (not a session)
+                hdrs = [("Set-Cookie", "%s=%s; Path=/" % (lg["cookie"], secrets.token_hex(8)))]
+                if lg.get("extra_cookie"):
+                    hdrs.append(("Set-Cookie", "%s=%s; Path=/" % lg["extra_cookie"]))
+            return self.send(200, self.echo(self.render(lg["fail_file"])), headers=hdrs)
         return self.send(200, lg["fail_body"], ctype="application/json" if lg["fail_body"].startswith("{") else "text/xml")
 
     # --- verbs ---
