@@ -1,7 +1,7 @@
 /* device/web_discover.c — what the device says about itself before any page is read: the page
  * set's "discover" steps fetch index pages (HP LEDM /DevMgmt/DiscoveryTree.xml, then the
- * manifests it lists, or CDM JSON) or look at where the root page redirected to (Ricoh's
- * /web/guest/<lang>/…), and set ${names} that later page, login and discovery paths use.
+ * manifests it lists, or CDM JSON) or search a page and where it redirected to ("text" steps:
+ * Ricoh's /web/guest/<lang>/…), and set ${names} that later page, login and discovery paths use.
  * A value is used in a path only when it is a plain path or path segment of the same device.
  * A page whose ${name} was not discovered is skipped with a note saying which index lacked it.
  * See web_reader.h and docs/web.md ("discover"). */
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "device/web_extract.h"
+#include "device/web_match.h"
 #include "device/web_reader.h"
 #include "profile/profile.h"
 #include "util/buf.h"
@@ -155,12 +156,12 @@ static int step_page(struct reader *r, const char *path, const struct web_respon
 /* Sets the names of one step from its page. */
 static void step_names(struct reader *r, const json_t *step, const char *path, const struct web_response *w)
 {
-	bool from_url = profile_str(step, "from") && strcmp(profile_str(step, "from"), "url") == 0;
+	/* a text step searches the final URL (after redirects) and the body */
+	enum web_parser p = web_parser_from_name(profile_str(step, "parser"), WEB_PARSE_XML);
+	char *text = p == WEB_PARSE_TEXT ? web_response_text(w) : NULL;
 	struct web_doc doc;
-	const char *body = from_url ? (w->effective_url ? w->effective_url : "") : w->body;
-	size_t len = from_url ? strlen(body) : w->len;
-	web_doc_parse(&doc, body, len, web_parser_from_name(profile_str(step, "parser"), from_url ? WEB_PARSE_TEXT : WEB_PARSE_XML),
-		      NULL);
+	web_doc_parse(&doc, text ? text : w->body, text ? strlen(text) : w->len, p, NULL);
+	free(text);
 	const char *name;
 	json_t *rule;
 	json_object_foreach(json_object_get(step, "set"), name, rule) {

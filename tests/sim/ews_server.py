@@ -15,6 +15,10 @@ redirects), --offhost (Location: http://evil.test/...), --huge with --huge-mb an
 second), --log-entries N (the Xerox job log with N e-mail failures, newest first), and
 --echo-secret (the submitted password, its encoded form and the Authorization header are echoed
 into settings values, a response header and the login error page).
+Real-device behaviour: --lang XX (path language segments, Ricoh), --login-answer FILE (the login
+always answers with that fixture: Konica Minolta's err XML, Ricoh's cookie error page), Ricoh's
+cookie check (login.cgi without cookieOnOffChecker=on answers with the cookie error page),
+Kyocera's refused login (the same page as a success, with cookies; only var LoginStatus differs).
 
 Read-only proof: any request other than GET, or a POST other than the family's login form,
 is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
@@ -44,6 +48,11 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtu
 # Per family: directory of fixtures, Server header, root page, login description and pages.
 #   login kinds: form (POST or GET submit), basic, digest, none
 #   pages: path -> fixture file (relative to the family directory); "auth": paths needing login
+# A Konica Minolta refusal as real devices send it: HTTP 200, CRLF, XML with a client-side stylesheet.
+KM_ERR = ('<?xml version="1.0" encoding="UTF-8"?>\r\n<?xml-stylesheet href="autherror.xsl" type="text/xsl"?>\r\n'
+          '<MFP><Function>err</Function><LangNo>En</LangNo><Message><Item Code="Err_2">%s</Item></Message>'
+          '<Redirect>./login.xml</Redirect><MsgVoid>false</MsgVoid></MFP>\r\n')
+
 FAMILIES = {
     "xerox-workcentre": {
         "dir": "xerox", "server": "Xerox_MicroServer/Xerox11", "root": "wc_index.html",
@@ -105,7 +114,8 @@ FAMILIES = {
                   "action": "/web/guest/en/websys/webArch/login.cgi", "user_field": "userid", "pass_field": "password",
                   "b64": True, "token_field": "wimToken", "ok_redirect": "/web/guest/en/websys/webArch/mainFrame.cgi",
                   "fail_file": "authForm_failed.html", "login_redirect": "/web/guest/en/websys/webArch/authForm.cgi",
-                  "cookie": "wimsesid", "logout": "/web/guest/en/websys/webArch/logout.cgi"},
+                  "cookie": "wimsesid", "logout": "/web/guest/en/websys/webArch/logout.cgi",
+                  "cookie_check": ("cookieOnOffChecker", "on", "login_cookie_error.html")},
         "pages": {"/web/guest/en/websys/webArch/topPage.cgi": "topPage.html", "/web/entry/en/websys/netw/getSmtp.cgi": "getSmtp.html",
                   "/web/entry/en/websys/status/getSendLog.cgi": "getSendLog.html",
                   "/web/guest/en/websys/webArch/mainFrame.cgi": "mainFrame.html"},
@@ -123,7 +133,7 @@ FAMILIES = {
         "login": {"kind": "form", "method": "GET", "page": "/wcd/index.html", "page_file": "wcd_index.html",
                   "action": "/wcd/login.cgi", "user_field": None, "pass_field": "password",
                   "ok_body": '<html><script>document.cookie="adm=AS_COU";</script></html>',
-                  "fail_body": '<?xml version="1.0"?><MFP><Item Code="Err_2">CommonLoginError</Item></MFP>',
+                  "fail_body": KM_ERR % "CommonLoginError",
                   "login_redirect": "/wcd/index.html", "cookie": "ID", "logout": "/wcd/a_user.cgi"},
         "pages": {"/wcd/system_network.xml": "system_network.xml", "/wcd/job_history.xml": "job_history.xml"},
     },
@@ -161,10 +171,25 @@ FAMILIES = {
 }
 
 
+def relang(obj, lang):
+    """The family with /en/ path segments in the device language (Ricoh /web/guest/<lang>/)."""
+    if isinstance(obj, str):
+        return obj.replace("/en/", "/%s/" % lang)
+    if isinstance(obj, dict):
+        return {relang(k, lang): relang(v, lang) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [relang(v, lang) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(relang(v, lang) for v in obj)
+    return obj
+
+
 class State:
     def __init__(self, args):
         self.args = args
         self.fam = FAMILIES[args.family]
+        if args.lang:
+            self.fam = relang(self.fam, args.lang)
         if args.user is None:
             args.user = self.fam.get("user", "admin")
         self.lock = threading.Lock()
@@ -242,6 +267,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def render(self, name):
         body = fixture(self.st, name)
+        if self.st.args.lang:
+            body = body.replace(b"/en/", b"/%s/" % self.st.args.lang.encode())
         if b"{{TOKEN}}" in body:
             tok = secrets.token_hex(12)
             with self.st.lock:
@@ -312,6 +339,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # --- login ---
     def do_login(self, fields, wire=""):
         lg = self.st.fam["login"]
+        if self.st.args.login_answer:  # a fixed answer whatever was sent (refusals of real devices)
+            name = self.st.args.login_answer
+            return self.send(200, self.render(name), ctype="text/xml" if name.endswith(".xml") else "text/html; charset=utf-8")
+        chk = lg.get("cookie_check")
+        if chk and self.cookies().get(chk[0]) != chk[1]:
+            return self.send(200, self.render(chk[2]))
         pw = fields.get(lg["pass_field"], "")
         if self.st.args.echo_secret:
             m = re.search(r"(?:^|&)%s=([^&]*)" % re.escape(urllib.parse.quote(lg["pass_field"], safe="")), wire)
@@ -540,6 +573,8 @@ def main():
     ap.add_argument("--slow", default="", help="path answered after --slow-s seconds")
     ap.add_argument("--slow-s", type=float, default=5.0)
     ap.add_argument("--missing", default="", help="path answered with 404")
+    ap.add_argument("--lang", default="", help="device language in path segments (/en/ -> /LANG/, Ricoh)")
+    ap.add_argument("--login-answer", default="", help="fixture file the login always answers with (HTTP 200)")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--fixtures", default="", help="fixture root instead of tests/fixtures/web (printer.py writes "
                     "per-scenario copies there)")
