@@ -63,8 +63,8 @@ static void check_page(const char *ps, const json_t *page, const json_t *profile
 {
 	const char *path = profile_str(page, "path");
 	char *where = xasprintf("%s page %s", ps, path ? path : "?");
-	if (!path || path[0] != '/') {
-		strlist_add_owned(errors, xasprintf("%s: \"path\" must start with /", where));
+	if (!path || (path[0] != '/' && strncmp(path, "${", 2) != 0)) {
+		strlist_add_owned(errors, xasprintf("%s: \"path\" must start with / or a discovered ${name}", where));
 		(*n)++;
 	}
 	const char *parser = profile_str(page, "parser");

@@ -118,14 +118,14 @@ bool web_fetch_needs_auth(const struct reader *r, const json_t *page)
 	return r->need_login;
 }
 
-/* Is this the page the profile describes? Its "expect" markers (EREs over the final URL and the
- * body, any one) must match before any value is taken. Returns true, or false after a note. */
+/* Is this the page the profile describes? Its "expect" markers (EREs over the body, any one) must match before any value is taken. Returns true, or false after a note. */
 static bool page_expected(struct reader *r, const json_t *page, const char *path, const struct web_response *w)
 {
 	const json_t *expect = json_object_get(page, "expect");
 	if (!json_is_array(expect) || json_array_size(expect) == 0)
 		return true;
-	char *text = web_response_text(w);
+	char *text = xasprintf("%.*s", (int)(w->len < WEB_MARKER_SCAN_BYTES ? w->len : WEB_MARKER_SCAN_BYTES),
+			       w->body ? w->body : ""); /* the body only: the URL names the page asked for */
 	bool ok = false;
 	size_t i;
 	const json_t *m;

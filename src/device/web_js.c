@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 #include "util/text.h"
@@ -75,13 +76,13 @@ struct hit {
 	int depth;           /* brace depth of the statement */
 };
 
-/* Finds "name = …" (call: "name(") outside strings and comments. Returns the number of hits. */
-static size_t find(const char *t, size_t n, const char *name, bool call, struct hit *hits, size_t max)
+/* Finds "name = …" (call: "name(") in t[from..to) outside strings and comments. */
+static size_t find_in(const char *t, size_t from, size_t to, const char *name, bool call, struct hit *hits, size_t max)
 {
 	size_t nl = strlen(name), nh = 0;
 	int depth = 0;
-	for (size_t i = 0; i < n && nh < max;) {
-		size_t j = skip_noncode(t, n, i);
+	for (size_t i = from; i < to && nh < max;) {
+		size_t j = skip_noncode(t, to, i);
 		if (j != i) {
 			i = j;
 			continue;
@@ -90,17 +91,45 @@ static size_t find(const char *t, size_t n, const char *name, bool call, struct 
 			depth++;
 		else if (t[i] == '}' && depth > 0)
 			depth--;
-		if (nl && name_at(t, n, i, name, nl)) {
-			size_t k = skip_space(t, n, i + nl);
-			bool assign = !call && k < n && t[k] == '=' && (k + 1 >= n || t[k + 1] != '=');
-			if (assign || (call && k < n && t[k] == '(')) {
-				hits[nh].rhs = call ? k : skip_space(t, n, k + 1);
+		if (nl && name_at(t, to, i, name, nl)) {
+			size_t k = skip_space(t, to, i + nl);
+			bool assign = !call && k < to && t[k] == '=' && (k + 1 >= to || t[k + 1] != '=');
+			if (assign || (call && k < to && t[k] == '(')) {
+				hits[nh].rhs = call ? k : skip_space(t, to, k + 1);
 				hits[nh++].depth = depth;
 				i = k + 1;
 				continue;
 			}
 		}
 		i++;
+	}
+	return nh;
+}
+
+/* Case-insensitive search for needle in t[from..n). */
+static size_t ci_find(const char *t, size_t n, size_t from, const char *needle)
+{
+	size_t nl = strlen(needle);
+	for (size_t i = from; i + nl <= n; i++)
+		if (strncasecmp(t + i, needle, nl) == 0)
+			return i;
+	return n;
+}
+
+/* Finds the assignments (or calls) of name. In an HTML page only the <script> elements are
+ * scanned: an apostrophe in the page text is not the start of a JS string. */
+static size_t find(const char *t, size_t n, const char *name, bool call, struct hit *hits, size_t max)
+{
+	size_t s0 = ci_find(t, n, 0, "<script");
+	if (s0 == n)
+		return find_in(t, 0, n, name, call, hits, max);
+	size_t nh = 0;
+	while (s0 < n && nh < max) {
+		size_t open = ci_find(t, n, s0, ">");
+		size_t close = ci_find(t, n, open, "</script");
+		if (open < n)
+			nh += find_in(t, open + 1, close, name, call, hits + nh, max - nh);
+		s0 = ci_find(t, n, close, "<script");
 	}
 	return nh;
 }

@@ -5,7 +5,8 @@
  * (`HeaderStatusPC("TASKalfa 5501i", …)`), records separated by an index assignment
  * (`Index = 0; JobKey[Index] = "2885"; … Index = 1; …`), and JS object literals turned into JSON
  * (Samsung's home.json: unquoted keys, single quotes, raw line breaks in strings, trailing commas).
- * Strings and comments are skipped while scanning, so `// _pp.x = '1'` is never read.
+ * Strings and comments are skipped while scanning, so `// _pp.x = '1'` is never read; in an HTML
+ * page only the <script> elements are scanned.
  *
  * Which assignment counts: a property assigned several times is read from the assignments at the
  * shallowest brace depth (code that always runs, not a `switch`/`if` branch), the last of those

@@ -187,7 +187,8 @@ static int rows_js(struct device *d, const char *path, const struct web_doc *doc
 {
 	size_t *starts = xcalloc(WEB_LOG_SCAN_MAX, sizeof(*starts)), *ends = xcalloc(WEB_LOG_SCAN_MAX, sizeof(*ends));
 	size_t n = web_js_records(doc->body, doc->len, profile_str(ev, "js_rows"), starts, ends, WEB_LOG_SCAN_MAX);
-	char *tables = xasprintf("%s\n%s", doc->body, doc->scripts ? doc->scripts : "");
+	/* the page, then its scripts (wrapped so that an HTML page and plain JS are both scanned) */
+	char *tables = xasprintf("%s\n<script>\n%s\n</script>", doc->body, doc->scripts ? doc->scripts : "");
 	const json_t *fields = json_object_get(ev, "fields");
 	char err[240] = "";
 	for (size_t i = 0; i < n && !err[0]; i++) {

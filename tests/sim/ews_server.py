@@ -423,6 +423,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with st.lock:
                 st.sessions.pop(c, None)
             return self.send(200, "<html>logged out</html>")
+        if st.args.wrong_page and path == st.args.wrong_page:  # a device that answers with its login/home page
+            return self.send(200, self.render(fam["root"]))
         if path not in fam["pages"]:
             return self.send(404, "<html><title>404 Not Found</title></html>")
         name = fam["pages"][path]
@@ -573,6 +575,7 @@ def main():
     ap.add_argument("--slow", default="", help="path answered after --slow-s seconds")
     ap.add_argument("--slow-s", type=float, default=5.0)
     ap.add_argument("--missing", default="", help="path answered with 404")
+    ap.add_argument("--wrong-page", default="", help="path answered with the root (login) page, HTTP 200")
     ap.add_argument("--lang", default="", help="device language in path segments (/en/ -> /LANG/, Ricoh)")
     ap.add_argument("--login-answer", default="", help="fixture file the login always answers with (HTTP 200)")
     ap.add_argument("--verbose", action="store_true")
