@@ -500,6 +500,15 @@ def test_real_pages(certs):
               "kyocera: where names page and JS property", str(j["smtp"]["port"]))
     finally:
         finish(sim, "kyocera js")
+    sim = Sim("epson", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        h = j["identity"].get("hostname", {})
+        check(h.get("value") == "EPSON1A2B3C" and h.get("where", "").endswith(": Device Name") and
+              j["identity"].get("model", {}).get("value") == "WF-C5790 Series",
+              "epson: labels ending in '&nbsp;:' (td and dl layouts)", json.dumps(j["identity"]))
+    finally:
+        finish(sim, "epson labels")
 
 
 def test_simulator_catches_writes(certs):

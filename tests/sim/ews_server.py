@@ -166,7 +166,9 @@ FAMILIES = {
                   "token_field": "INPUTT_SETUPTOKEN", "ok_redirect": "/PRESENTATION/ADVANCED/COMMON/TOP",
                   "fail_file": "password_failed.html", "login_redirect": "/PRESENTATION/ADVANCED/PASSWORD/TOP", "cookie": "EPSON_COOKIE_SESSION"},
         "pages": {"/PRESENTATION/ADVANCED/NWS_EMAIL_SERVER/TOP": "email_server.html",
-                  "/PRESENTATION/ADVANCED/COMMON/TOP": "common_top.html"},
+                  "/PRESENTATION/ADVANCED/COMMON/TOP": "common_top.html", "/PRESENTATION/HTML/TOP/PRTINFO.HTML": "prtinfo.html",
+                  "/PRESENTATION/ADVANCED/INFO_NWINFO/TOP": "nwinfo.html"},
+        "public": ["/PRESENTATION/HTML/TOP/PRTINFO.HTML", "/PRESENTATION/ADVANCED/INFO_NWINFO/TOP"],
     },
 }
 
