@@ -419,8 +419,9 @@ char *web_js_to_json(const char *text, size_t len)
 			buf_printf(&b, key ? "\"%.*s\"" : "%.*s", (int)(i - a), text + a);
 		} else if (c == ',') {
 			size_t k = i + 1;
-			while (k < len && (isspace((unsigned char)text[k]) || skip_noncode(text, len, k) != k))
-				k = isspace((unsigned char)text[k]) ? k + 1 : skip_noncode(text, len, k);
+			while (k < len && (isspace((unsigned char)text[k]) || (text[k] == '/' && k + 1 < len &&
+									      (text[k + 1] == '/' || text[k + 1] == '*'))))
+				k = isspace((unsigned char)text[k]) ? k + 1 : skip_noncode(text, len, k); /* spaces, comments */
 			if (k >= len || (text[k] != '}' && text[k] != ']'))
 				buf_putc(&b, ',');
 			i++;

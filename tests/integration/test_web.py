@@ -511,6 +511,19 @@ def test_real_pages(certs):
         finish(sim, "epson labels")
 
 
+def test_read_only_post(certs):
+    sim = Sim("toshiba", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure", password=None)
+        posts = [q for q in j["requests"] if q["method"] == "POST"]
+        check(j["vendor"] == "toshiba" and j["identity"].get("hostname", {}).get("value") == "MFP-3F-EAST" and
+              j["identity"]["model"]["where"] == "/contentwebserver: Device/DeviceCopierModel" and
+              [q["path"] for q in posts] == ["/contentwebserver"] and rc == 0,
+              "toshiba: the profile's declared XML read command is the only POST; values read", out)
+    finally:
+        finish(sim, "toshiba read post")
+
+
 def test_simulator_catches_writes(certs):
     sim = Sim("ricoh", certs=certs)
     ctx = ssl._create_unverified_context()
@@ -535,7 +548,8 @@ def main():
                         "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
         for t in (test_families, test_events_text, test_wrong_password, test_no_password, test_changed, test_localised,
                   test_session_expiry, test_https, test_plain_http, test_limits, test_overlay_digest,
-                  test_vendor_family_options, test_real_login_answers, test_real_pages, test_simulator_catches_writes):
+                  test_vendor_family_options, test_real_login_answers, test_real_pages, test_read_only_post,
+                  test_simulator_catches_writes):
             try:
                 t(certs)
             except Exception as e:  # noqa: BLE001

@@ -20,8 +20,8 @@ always answers with that fixture: Konica Minolta's err XML, Ricoh's cookie error
 cookie check (login.cgi without cookieOnOffChecker=on answers with the cookie error page),
 Kyocera's refused login (the same page as a success, with cookies; only var LoginStatus differs).
 
-Read-only proof: any request other than GET, or a POST other than the family's login form,
-is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
+Read-only proof: any request other than GET, or a POST other than the family's login form (or,
+for TopAccess, an XML GetValue read command), is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
 shutdown (SIGTERM or GET /__shutdown). Prints "READY <port>" on stdout once listening.
 
 Usage: ews_server.py --family F [--port 0] [--tls CERT KEY] [--user U] [--password P] ...
@@ -158,6 +158,10 @@ FAMILIES = {
         "pages": {"/cgi-bin/dynamic/printer/config/reports/deviceinfo.html": "deviceinfo.html",
                   "/cgi-bin/dynamic/printer/config/secure/emailsetup.html": "emailsetup.html"},
         "public": ["/cgi-bin/dynamic/printer/config/reports/deviceinfo.html"],
+    },
+    "toshiba": {  # TopAccess: data read with POSTed XML GetValue commands (a declared read-only POST)
+        "dir": "toshiba", "server": "TOSHIBA TEC CORPORATION", "root": "index.html", "login": {"kind": "none"},
+        "pages": {}, "read_posts": {"/contentwebserver": "device_info.xml"},
     },
     "epson": {
         "dir": "epson", "server": "EPSON_Linux UPnP/1.0 Epson UPnP SDK/1.0", "root": "index.html",
@@ -527,7 +531,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.requests.append("POST " + self.path)
         if lg["kind"] == "form" and lg.get("method") == "POST" and self.path == lg["action"]:
             return self.do_login(dict(urllib.parse.parse_qsl(body, keep_blank_values=True)), body)
-        return self.violation("POST is only allowed to the login form")
+        reads = st.fam.get("read_posts", {})
+        if self.path in reads and "<GetValue>" in body and "Set" not in body:
+            return self.send(200, self.render(reads[self.path]), ctype="text/xml; charset=utf-8")
+        return self.violation("POST is only allowed to the login form (or a TopAccess GetValue read command)")
 
     def _bad(self):
         n = int(self.headers.get("Content-Length") or 0)
