@@ -6,7 +6,7 @@ login kinds: form (POST or GET submit), basic, digest, none. Keys of a form logi
 ok_redirect/ok_file/ok_body, fail_redirect/fail_file/fail_body, fail_cookies (a refusal still
 sets cookies, as Kyocera's same-page answer does), cookie_check (name, value, fixture: the login
 answers with the fixture when the cookie is missing; Ricoh), login_redirect, cookie, extra_cookie,
-stub_file, need_referer, logout. "public": pages served without the login. "read_posts":
+stub_file, need_referer, logout, cookie_on_ip (Domain=127.0.0.1: a cookie on an IP host). "public": pages served without the login. "read_posts":
 path -> fixture answered to an XML GetValue POST (Toshiba TopAccess read commands).
 """
 
@@ -90,7 +90,7 @@ FAMILIES = {
         "dir": "canon", "user": "7654321", "server": "CANON HTTP Server", "root": "index.html",
         "login": {"kind": "form", "method": "POST", "action": "/login", "user_field": "deptid", "pass_field": "password",
                   "ok_redirect": "/rps/nativetop.cgi", "fail_file": "login_failed.html", "login_redirect": "/",
-                  "cookie": "sessionid"},
+                  "cookie": "sessionid", "cookie_on_ip": True},
         "pages": {"/rps/cesmtp.cgi": "cesmtp.html", "/rps/jlsend.cgi": "jlsend.html", "/rps/nativetop.cgi": "nativetop.html"},
     },
     "konica-minolta": {

@@ -173,7 +173,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with self.st.lock:
             self.st.sessions[v] = 0
             self.st.logins += 1
-        hdrs = [("Set-Cookie", "%s=%s; Path=/; HttpOnly" % (lg["cookie"], v))]
+        dom = "; Domain=127.0.0.1" if lg.get("cookie_on_ip") else ""  # Canon sets cookies on the IP host
+        hdrs = [("Set-Cookie", "%s=%s; Path=/; HttpOnly%s" % (lg["cookie"], v, dom))]
         if lg.get("extra_cookie"):
             hdrs.append(("Set-Cookie", "%s=%s; Path=/" % lg["extra_cookie"]))
         return hdrs
