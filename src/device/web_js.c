@@ -360,8 +360,8 @@ char *web_js_call_arg(const char *text, size_t len, const char *name, int argno,
 
 size_t web_js_records(const char *text, size_t len, const char *sep, size_t *starts, size_t *ends, size_t max)
 {
-	struct hit h[MAX_HITS];
-	size_t nh = text && sep ? find(text, len, sep, false, h, MAX_HITS) : 0, nr = 0;
+	struct hit *h = xcalloc(max ? max : 1, sizeof(*h)); /* one record per assignment, up to max */
+	size_t nh = text && sep ? find(text, len, sep, false, h, max) : 0, nr = 0;
 	for (size_t i = 0; i < nh && nr < max; i++) {
 		if (!isdigit((unsigned char)text[h[i].rhs]))
 			continue; /* Index = Index + 1 and the like: not a record start */
@@ -371,6 +371,7 @@ size_t web_js_records(const char *text, size_t len, const char *sep, size_t *sta
 		starts[nr] = e;
 		ends[nr++] = len;
 	}
+	free(h);
 	return nr;
 }
 
