@@ -199,10 +199,12 @@ const struct cli_cmd cmd_web = {
 	.summary = "read the printer's web pages (read-only): e-mail settings and send errors",
 	.usage = "web HOST [--vendor V] [--family F] [--web-user U] [--web-password-file F] [--verbose] [options] | web --replay DIR",
 	.description =
-		"Reads the device's embedded web server as an administrator would, GET only (a login form is the\n"
-		"one POST), for the SMTP settings (server, port, TLS, login, From, size limit) and the job or error\n"
-		"log. The password comes from MFPDOCTOR_WEB_PASSWORD or --web-password-file; a default password is\n"
-		"never tried. HTTPS certificates: the SHA-256 fingerprint is always shown; trust comes from the\n"
+		"Reads the device's embedded web server as an administrator would, GET only (a login form, and a\n"
+		"read command where the profile names one, e.g. Toshiba TopAccess, are the only POSTs), for the\n"
+		"SMTP settings (server, port, TLS, login, From, size limit) and the job or error log. A login counts\n"
+		"only when the device's answer shows it worked. The password comes from MFPDOCTOR_WEB_PASSWORD or\n"
+		"--web-password-file; a default password is never tried. HTTPS certificates: the SHA-256\n"
+		"fingerprint is always shown; trust comes from the\n"
 		"system store, --web-cafile, --web-pin or an explicit --web-insecure. Every request is bounded (--timeout,\n"
 		"--max-page-size, 100 headers, 5 redirects on the same host only); a refused redirect, a cut page, a\n"
 		"header flood or a timeout is reported with the page it happened on.\n"

@@ -63,13 +63,22 @@ static void check_page(const char *ps, const json_t *page, const json_t *profile
 {
 	const char *path = profile_str(page, "path");
 	char *where = xasprintf("%s page %s", ps, path ? path : "?");
-	if (!path || path[0] != '/') {
-		strlist_add_owned(errors, xasprintf("%s: \"path\" must start with /", where));
+	if (!path || (path[0] != '/' && strncmp(path, "${", 2) != 0)) {
+		strlist_add_owned(errors, xasprintf("%s: \"path\" must start with / or a discovered ${name}", where));
 		(*n)++;
 	}
 	const char *parser = profile_str(page, "parser");
 	if (parser && web_parser_from_name(parser, (enum web_parser)99) == (enum web_parser)99) {
-		strlist_add_owned(errors, xasprintf("%s: parser must be html, xml or text", where));
+		strlist_add_owned(errors, xasprintf("%s: parser must be html, xml, text or json", where));
+		(*n)++;
+	}
+	size_t mi;
+	const json_t *m;
+	json_array_foreach(json_object_get(page, "expect"), mi, m)
+		check_ere(where, "expect", json_is_string(m) ? json_string_value(m) : "(", errors, n);
+	const json_t *post = json_object_get(page, "post");
+	if (post && (!profile_str(post, "read_only") || !profile_str(post, "body"))) {
+		strlist_add_owned(errors, xasprintf("%s: a \"post\" page needs \"body\" and \"read_only\" (why the POST only reads)", where));
 		(*n)++;
 	}
 	check_families(where, page, profile, errors, n);
@@ -81,8 +90,9 @@ static void check_page(const char *ps, const json_t *page, const json_t *profile
 	json_array_foreach(wrap ? wrap : evs, i, ev) {
 		const char *rows = profile_str(ev, "rows");
 		const char *rx = profile_str(ev, "rows_regex");
-		if (!rows && !rx) {
-			strlist_add_owned(errors, xasprintf("%s events: need \"rows\" or \"rows_regex\"", where));
+		const char *js = profile_str(ev, "js_rows");
+		if (!rows && !rx && !js) {
+			strlist_add_owned(errors, xasprintf("%s events: need \"rows\", \"rows_regex\" or \"js_rows\"", where));
 			(*n)++;
 		}
 		check_ere(where, "rows_regex", rx, errors, n);
@@ -92,7 +102,7 @@ static void check_page(const char *ps, const json_t *page, const json_t *profile
 			strlist_add_owned(errors, xasprintf("%s events: origin must be web-joblog or web-errorlog", where));
 			(*n)++;
 		}
-		if (rows) {
+		if (rows || js) {
 			json_t *f = json_object_get(ev, "fields");
 			const char *k;
 			json_t *rule;
@@ -107,6 +117,28 @@ static void check_page(const char *ps, const json_t *page, const json_t *profile
 	}
 	json_decref(wrap);
 	free(where);
+}
+
+/* login.outcomes (regex + result success|failed) and login.cookies (strings). */
+static void check_login_extra(const char *where, const json_t *login, struct strlist *errors, int *n)
+{
+	size_t i;
+	const json_t *o;
+	json_array_foreach(json_object_get(login, "outcomes"), i, o) {
+		const char *res = profile_str(o, "result");
+		check_ere(where, "outcomes regex", profile_str(o, "regex") ? profile_str(o, "regex") : "(", errors, n);
+		if (!res || (strcmp(res, "success") && strcmp(res, "failed"))) {
+			strlist_add_owned(errors, xasprintf("%s login outcomes: result must be success or failed", where));
+			(*n)++;
+		}
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(login, "cookies"), k, v)
+		if (!json_is_string(v)) {
+			strlist_add_owned(errors, xasprintf("%s login cookies: '%s' must be a string", where, k));
+			(*n)++;
+		}
 }
 
 int web_profile_check(const char *path, const json_t *profile, struct strlist *errors)
@@ -148,6 +180,14 @@ int web_profile_check(const char *path, const json_t *profile, struct strlist *e
 		check_ere(where, "failure_regex", profile_str(login, "failure_regex"), errors, &n);
 		check_ere(where, "success_regex", profile_str(login, "success_regex"), errors, &n);
 		check_ere(where, "expired_regex", profile_str(login, "expired_regex"), errors, &n);
+		check_login_extra(where, login, errors, &n);
+		json_array_foreach(json_object_get(s, "discover"), j, p) {
+			if (!profile_str(p, "path") || !json_is_object(json_object_get(p, "set"))) {
+				strlist_add_owned(errors, xasprintf("%s discover: a step needs \"path\" and \"set\"", where));
+				n++;
+			}
+			check_rules(where, json_object_get(p, "set"), errors, &n);
+		}
 		json_array_foreach(json_object_get(s, "pages"), j, p)
 			check_page(where, p, profile, errors, &n);
 		free(where);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "device/web_js.h"
 #include "util/text.h"
 
 #define MAX_VALUE 1000
@@ -41,7 +42,25 @@ enum web_parser web_parser_from_name(const char *name, enum web_parser def)
 		return WEB_PARSE_XML;
 	if (strcasecmp(name, "text") == 0)
 		return WEB_PARSE_TEXT;
+	if (strcasecmp(name, "json") == 0)
+		return WEB_PARSE_JSON;
 	return def;
+}
+
+/* Strict JSON first; a JS object literal (unquoted keys, single quotes, raw line breaks) is
+ * normalised to JSON and parsed again. */
+static void parse_json(struct web_doc *doc)
+{
+	json_error_t je;
+	doc->json = json_loadb(doc->body, doc->len, JSON_DECODE_ANY, &je);
+	if (doc->json)
+		return;
+	char *norm = web_js_to_json(doc->body, doc->len);
+	doc->json = norm ? json_loads(norm, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &je) : NULL;
+	free(norm);
+	if (!doc->json)
+		snprintf(doc->error, sizeof(doc->error), "neither JSON nor a JS object literal (line %d: %.80s)", je.line,
+			 je.text);
 }
 
 void web_doc_parse(struct web_doc *doc, const char *body, size_t len, enum web_parser p, const char *charset)
@@ -54,6 +73,10 @@ void web_doc_parse(struct web_doc *doc, const char *body, size_t len, enum web_p
 		memcpy(doc->body, body, len);
 	doc->body[len] = '\0';
 	doc->len = len;
+	if (p == WEB_PARSE_JSON) {
+		parse_json(doc);
+		return;
+	}
 	if (p == WEB_PARSE_TEXT || len == 0 || len > INT32_MAX)
 		return;
 	if (p == WEB_PARSE_HTML) {
@@ -80,6 +103,7 @@ void web_doc_free(struct web_doc *doc)
 {
 	if (doc->xml)
 		xmlFreeDoc(doc->xml);
+	json_decref(doc->json);
 	free(doc->body);
 	memset(doc, 0, sizeof(*doc));
 }
@@ -278,9 +302,11 @@ const char *web_map_lookup(const json_t *map, const char *raw)
 	return hit;
 }
 
-static char *apply_transforms(const json_t *rule, char *v)
+static char *apply_transforms(const struct web_doc *doc, const json_t *rule, char *v)
 {
 	const json_t *map = json_object_get(rule, "map");
+	if (json_is_string(map))
+		map = json_object_get(doc->maps, json_string_value(map));
 	if (map) {
 		const char *m = web_map_lookup(map, v);
 		if (m) {
@@ -311,12 +337,86 @@ static int rule_group(const json_t *rule, const regex_t *re)
 	return re->re_nsub > 0 ? 1 : 0;
 }
 
-static char *extract_one(const struct web_doc *doc, void *ctx_node, const json_t *rule, char *err, size_t errsz)
+/* The member at a dotted path ("identity.model_name", "servers.0.host") as text, or NULL. */
+static char *json_path(const json_t *j, const char *path)
+{
+	char *copy = xstrdup(path), *save = NULL;
+	for (char *seg = strtok_r(copy, ".", &save); seg && j; seg = strtok_r(NULL, ".", &save)) {
+		char *end;
+		long i = strtol(seg, &end, 10);
+		j = json_is_array(j) && *end == '\0' ? json_array_get(j, (size_t)i) : json_object_get(j, seg);
+	}
+	free(copy);
+	if (json_is_string(j))
+		return collapse(json_string_value(j));
+	if (json_is_integer(j))
+		return xasprintf("%lld", (long long)json_integer_value(j));
+	if (json_is_real(j))
+		return xasprintf("%g", json_real_value(j));
+	if (json_is_boolean(j))
+		return xstrdup(json_is_true(j) ? "true" : "false");
+	return NULL;
+}
+
+/* The label rule as an XPath: the element whose text is one of the labels, then its value. */
+static char *label_xpath(const json_t *labels)
+{
+	struct buf b = {0};
+	size_t i;
+	const json_t *l;
+	json_t *wrap = json_is_string(labels) ? json_pack("[O]", labels) : NULL;
+	buf_puts(&b, "(//*[self::dt or self::th or self::td or self::span or self::label or self::bdi or self::b][");
+	json_array_foreach(wrap ? wrap : (json_t *)labels, i, l)
+		buf_printf(&b, "%snormalize-space(translate(normalize-space(translate(., '\xc2\xa0', ' ')), ':', ' '))='%s'",
+			   i ? " or " : "", json_string_value(l));
+	buf_puts(&b, "])[1]/following::*[self::dd or self::td][1]");
+	json_decref(wrap);
+	return buf_steal(&b);
+}
+
+/* The raw values a rule's locator (xpath, label, js, js_call, json) gives; 0 or -1 (err). */
+static int locate(const struct web_doc *doc, void *ctx_node, const json_t *rule, struct strlist *vals, char *err,
+		  size_t errsz)
 {
 	const char *xp = json_string_value(json_object_get(rule, "xpath"));
+	const json_t *label = json_object_get(rule, "label");
+	const char *js = json_string_value(json_object_get(rule, "js"));
+	const char *call = json_string_value(json_object_get(rule, "js_call"));
+	const char *jp = json_string_value(json_object_get(rule, "json"));
+	char *v = NULL;
+	if (xp || label) {
+		char *lx = xp ? NULL : label_xpath(label);
+		int n = web_xpath_strings(doc, ctx_node, xp ? xp : lx, vals, err, errsz);
+		free(lx);
+		return n < 0 ? -1 : 0;
+	}
+	if (js)
+		v = web_js_value(doc->body, doc->len, js, doc->scripts);
+	else if (call)
+		v = web_js_call_arg(doc->body, doc->len, call, (int)json_integer_value(json_object_get(rule, "arg")),
+				    doc->scripts);
+	else if (jp)
+		v = json_path(doc->json, jp);
+	if (v)
+		strlist_add_owned(vals, v);
+	return 0;
+}
+
+static bool has_locator(const json_t *rule)
+{
+	static const char *const keys[] = {"xpath", "label", "js", "js_call", "json"};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (json_object_get(rule, keys[i]))
+			return true;
+	return false;
+}
+
+static char *extract_one(const struct web_doc *doc, void *ctx_node, const json_t *rule, char *err, size_t errsz)
+{
 	const char *ere = json_string_value(json_object_get(rule, "regex"));
-	if (!xp && !ere) {
-		snprintf(err, errsz, "rule has neither \"xpath\" nor \"regex\"");
+	bool loc = has_locator(rule);
+	if (!loc && !ere) {
+		snprintf(err, errsz, "rule has neither \"xpath\", \"label\", \"js\", \"js_call\", \"json\" nor \"regex\"");
 		return NULL;
 	}
 	regex_t re;
@@ -324,9 +424,9 @@ static char *extract_one(const struct web_doc *doc, void *ctx_node, const json_t
 		return NULL;
 	struct strlist found = {0};
 	char *v = NULL;
-	if (xp) {
+	if (loc) {
 		struct strlist vals = {0};
-		if (web_xpath_strings(doc, ctx_node, xp, &vals, err, errsz) >= 0) {
+		if (locate(doc, ctx_node, rule, &vals, err, errsz) >= 0) {
 			for (size_t i = 0; i < vals.n && !found.n; i++) {
 				if (ere)
 					regex_run(&re, vals.v[i], rule_group(rule, &re), 1, &found);
@@ -342,7 +442,7 @@ static char *extract_one(const struct web_doc *doc, void *ctx_node, const json_t
 		regfree(&re);
 	if (found.n) {
 		v = xstrdup(found.v[0]);
-		v = apply_transforms(rule, v);
+		v = apply_transforms(doc, rule, v);
 	}
 	strlist_free(&found);
 	return v;
@@ -381,6 +481,24 @@ char *web_doc_title(const struct web_doc *doc)
 	return t;
 }
 
+/* Labels are strings without quotes (they are put into an XPath literal). */
+static int check_label(const json_t *label, char *err, size_t errsz)
+{
+	size_t i;
+	const json_t *l;
+	json_t *wrap = json_is_string(label) ? json_pack("[O]", label) : NULL;
+	int rc = 0;
+	if (label && !wrap && !json_is_array(label))
+		rc = -1;
+	json_array_foreach(wrap ? wrap : (json_t *)label, i, l)
+		if (!json_is_string(l) || strchr(json_string_value(l), '\'') || strchr(json_string_value(l), '"'))
+			rc = -1;
+	json_decref(wrap);
+	if (rc)
+		snprintf(err, errsz, "\"label\" must be a string or an array of strings without quotes");
+	return rc;
+}
+
 static int check_one(const json_t *rule, char *err, size_t errsz)
 {
 	if (!json_is_object(rule)) {
@@ -389,10 +507,12 @@ static int check_one(const json_t *rule, char *err, size_t errsz)
 	}
 	const char *xp = json_string_value(json_object_get(rule, "xpath"));
 	const char *ere = json_string_value(json_object_get(rule, "regex"));
-	if (!xp && !ere) {
-		snprintf(err, errsz, "rule has neither \"xpath\" nor \"regex\"");
+	if (!has_locator(rule) && !ere) {
+		snprintf(err, errsz, "rule has neither \"xpath\", \"label\", \"js\", \"js_call\", \"json\" nor \"regex\"");
 		return -1;
 	}
+	if (check_label(json_object_get(rule, "label"), err, errsz) != 0)
+		return -1;
 	if (xp) {
 		xmlXPathCompExprPtr c = xmlXPathCompile(BAD_CAST xp);
 		if (!c) {
@@ -414,7 +534,7 @@ static int check_one(const json_t *rule, char *err, size_t errsz)
 		regfree(&re);
 	}
 	const json_t *map = json_object_get(rule, "map");
-	if (map) {
+	if (map && !json_is_string(map)) {
 		const char *k;
 		json_t *v;
 		if (!json_is_object(map)) {

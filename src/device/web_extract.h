@@ -8,9 +8,20 @@
  *   {"regex": "ERE"}             first capture group (or the whole match without a group),
  *                                searched in the raw body
  *   both                         regex applied to the XPath result
+ *   {"js": "NAME"}               the value assigned to NAME in the page's JavaScript (web_js.h:
+ *                                parseInt, message tables, shallowest-then-last assignment)
+ *   {"js_call": "F", "arg": N}   argument N (default 0) of the first call F(...)
+ *   {"json": "a.b.0.c"}          a member of a JSON page (parser "json": strict JSON or a JS
+ *                                object literal, normalised)
+ *   {"label": "L" or ["L", …]}   the value next to the label L in the DOM: the <dd> after a <dt>,
+ *                                or the next cell after a <td>/<th>; NBSP, whitespace runs and a
+ *                                trailing ':' are ignored ("Device Name&nbsp;:")
+ *   regex with one of the above  applied to its result
  *   "group": N                   capture group to use (default 1 when the ERE has one, else 0)
  *   an array of such rules       alternatives tried in order (firmware variants)
  *   "map": {"raw": "value", …}   case-insensitive exact match after trimming; "*" is the default;
+ *                                a string names a map of the profile's "web.maps" (shared
+ *                                panel-language words);
  *                                an unmapped value is kept as is unless "map_strict" is true
  *   "multiply": N                numeric value times N (e.g. KB → bytes)
  *   "optional": true             missing is not reported as a structure mismatch
@@ -23,7 +34,7 @@
 
 #include "util/buf.h"
 
-enum web_parser { WEB_PARSE_HTML, WEB_PARSE_XML, WEB_PARSE_TEXT };
+enum web_parser { WEB_PARSE_HTML, WEB_PARSE_XML, WEB_PARSE_TEXT, WEB_PARSE_JSON };
 
 /* A parsed page. body is copied. */
 struct web_doc {
@@ -32,6 +43,9 @@ struct web_doc {
 	size_t len;
 	void *xml;           /* xmlDocPtr or NULL (text pages, or XML that did not parse) */
 	const json_t *namespaces; /* borrowed {"prefix": "uri"} for XPath, or NULL */
+	json_t *json;        /* parser "json": the document (owned), or NULL */
+	const json_t *maps;  /* borrowed web.maps of the profile (named value maps), or NULL */
+	const char *scripts; /* borrowed extra script text for JS table lookups, or NULL */
 	char error[200];     /* why xml is NULL, when it should not be */
 };
 
@@ -43,7 +57,7 @@ void web_doc_parse(struct web_doc *doc, const char *body, size_t len, enum web_p
 		   const char *charset);
 void web_doc_free(struct web_doc *doc);
 
-/* "html" | "xml" | "text" → enum; NULL or unknown gives def. */
+/* "html" | "xml" | "text" | "json" → enum; NULL or unknown gives def. */
 enum web_parser web_parser_from_name(const char *name, enum web_parser def);
 
 /* Evaluates expr on doc (or relative to ctx_node, an xmlNodePtr, when not NULL) and appends the

@@ -552,6 +552,33 @@ char *web_http_cookie(struct web_http *h, const char *name)
 	return val;
 }
 
+void web_http_set_cookie(struct web_http *h, const char *name, const char *value)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	if (curl_url_set(u, CURLUPART_URL, h->base, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		/* Netscape format: domain, include subdomains, path, secure, expiry (0: session), name, value */
+		char *line = xasprintf("%s\tFALSE\t/\tFALSE\t0\t%s\t%s", host, name, value);
+		curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, line);
+		free(line);
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
+int web_http_post_read(struct web_http *h, const char *path, const char *ctype, const char *body,
+		       struct web_response *r)
+{
+	char *hdr = xasprintf("Content-Type: %s", ctype ? ctype : "text/xml; charset=UTF-8");
+	struct curl_slist *l = curl_slist_append(NULL, hdr);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, l);
+	int rc = request(h, "POST", path, body ? body : "", r);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(l);
+	free(hdr);
+	return rc;
+}
+
 void web_http_clear_cookies(struct web_http *h)
 {
 	curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, "ALL");

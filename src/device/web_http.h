@@ -139,6 +139,16 @@ char *web_http_escape(struct web_http *h, const char *s);
 /* Returns the value of the named cookie in the session's cookie jar (new string) or NULL. */
 char *web_http_cookie(struct web_http *h, const char *name);
 
+/* Puts a cookie for the session's host (IP literals included) into the jar, as if the device
+ * had set it (path /, session cookie). */
+void web_http_set_cookie(struct web_http *h, const char *name, const char *value);
+
+/* POSTs body with the given Content-Type to base+path: only for a read command a profile page
+ * declares ("post" with "read_only", e.g. Toshiba TopAccess XML GET commands). Same return as
+ * web_http_get. */
+int web_http_post_read(struct web_http *h, const char *path, const char *ctype, const char *body,
+		       struct web_response *r);
+
 /* Forgets every cookie (a new session). */
 void web_http_clear_cookies(struct web_http *h);
 

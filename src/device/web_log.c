@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "device/web_js.h"
 #include "device/web_match.h"
 #include "profile/profile.h"
 #include "util/buf.h"
@@ -179,6 +180,36 @@ static int rows_regex(struct device *d, const char *path, const struct web_doc *
 	return 0;
 }
 
+/* Rows as JS records ("js_rows": the index variable, e.g. "Index": each "Index = N;" starts a
+ * record; the column rules, usually {"js": "JobTime[Index]"}, are read inside it, with the
+ * whole page and its scripts for message-table lookups). */
+static int rows_js(struct device *d, const char *path, const struct web_doc *doc, const json_t *ev, struct rows *l)
+{
+	size_t *starts = xcalloc(WEB_LOG_SCAN_MAX, sizeof(*starts)), *ends = xcalloc(WEB_LOG_SCAN_MAX, sizeof(*ends));
+	size_t n = web_js_records(doc->body, doc->len, profile_str(ev, "js_rows"), starts, ends, WEB_LOG_SCAN_MAX);
+	/* the page, then its scripts (wrapped so that an HTML page and plain JS are both scanned) */
+	char *tables = xasprintf("%s\n<script>\n%s\n</script>", doc->body, doc->scripts ? doc->scripts : "");
+	const json_t *fields = json_object_get(ev, "fields");
+	char err[240] = "";
+	for (size_t i = 0; i < n && !err[0]; i++) {
+		struct web_doc rec;
+		web_doc_parse(&rec, doc->body + starts[i], ends[i] - starts[i], WEB_PARSE_TEXT, NULL);
+		rec.scripts = tables;
+		rec.maps = doc->maps;
+		struct row w = {.idx = i};
+		event_fields(&rec, NULL, fields, &w, err, sizeof(err));
+		if (err[0])
+			device_note(d, "page %s: log record %zu: %s", path, i + 1, err);
+		rows_take(l, ev, &w);
+		web_doc_free(&rec);
+	}
+	l->more = n == WEB_LOG_SCAN_MAX;
+	free(tables);
+	free(starts);
+	free(ends);
+	return 0;
+}
+
 /* A time that sorts as text: starts YYYY-MM-DD or YYYY/MM/DD. */
 static bool sortable_time(const char *t)
 {
@@ -261,8 +292,10 @@ int web_log_read(struct device *d, const char *path, const struct web_doc *doc, 
 			rc = rows_xpath(d, path, doc, ev, &l);
 		else if (profile_str(ev, "rows_regex"))
 			rc = rows_regex(d, path, doc, ev, &l);
+		else if (profile_str(ev, "js_rows"))
+			rc = rows_js(d, path, doc, ev, &l);
 		else
-			device_note(d, "page %s: profile error: events need \"rows\" or \"rows_regex\"", path);
+			device_note(d, "page %s: profile error: events need \"rows\", \"rows_regex\" or \"js_rows\"", path);
 		if (rc == 0)
 			added += log_keep(d, ev, path, &l);
 		rows_free(&l);

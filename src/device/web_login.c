@@ -1,8 +1,10 @@
 /* device/web_login.c — logging in to an embedded web server as the profile's page set says:
  * HTTP Basic or Digest (credentials handed to libcurl), or a login form (optional login page
  * with a CSRF token, fields built from ${user}/${password}/… templates, POST or GET submit,
- * success judged by regexes or a session cookie). Every encoding of the password that is sent
+ * pre-set cookies, success judged by content: an outcomes table, regexes, a session cookie;
+ * an answer that shows neither success nor failure is "unknown", never a success). Every encoding of the password that is sent
  * is registered for redaction before the first byte goes out. See web_reader.h. */
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,8 @@ static char *expand(struct reader *r, const char *t)
 					v = xstrdup(r->token ? r->token : "");
 				else if (strcmp(name, "ms") == 0)
 					v = xasprintf("%lld", (long long)time(NULL) * 1000);
+				else
+					v = web_vars_get(r, name);
 				if (v) {
 					buf_puts(&b, v);
 					free(v);
@@ -137,75 +141,172 @@ static int login_page(struct reader *r, const char *page)
 	return 0;
 }
 
-/* Why the answer to the login form shows a refused login (new string), or NULL when it worked. */
-static char *login_refused(struct reader *r, const struct web_response *w)
+enum verdict { V_SUCCESS, V_FAILED, V_UNKNOWN };
+
+struct outcome {
+	enum verdict v;
+	char *why;       /* what the answer showed (new string) */
+	char *fix;       /* what to do, or NULL for the default advice */
+};
+
+/* The capture groups of ere in text joined by ": " (sanitised, new string), or NULL. */
+static char *groups(const char *ere, const char *text)
+{
+	regex_t re;
+	regmatch_t m[6];
+	if (regcomp(&re, ere, REG_EXTENDED | REG_ICASE) != 0)
+		return NULL;
+	struct buf b = {0};
+	if (regexec(&re, text, 6, m, 0) == 0)
+		for (size_t g = 1; g <= re.re_nsub && g < 6; g++)
+			if (m[g].rm_so >= 0 && m[g].rm_eo > m[g].rm_so) {
+				char *v = text_trim(text_sanitize_n(text + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so), 120, 0));
+				if (*v)
+					buf_printf(&b, "%s%s", b.len ? ": " : "", v);
+				free(v);
+			}
+	regfree(&re);
+	return b.len ? buf_steal(&b) : (buf_free(&b), NULL);
+}
+
+/* The profile's "outcomes" table: the first rule whose regex matches decides. */
+static bool outcome_table(const json_t *L, const char *text, struct outcome *o)
+{
+	size_t i;
+	const json_t *rule;
+	json_array_foreach(json_object_get(L, "outcomes"), i, rule) {
+		const char *ere = profile_str(rule, "regex");
+		if (!ere || !web_ere_match(ere, text))
+			continue;
+		const char *res = profile_str(rule, "result");
+		o->v = res && strcasecmp(res, "success") == 0 ? V_SUCCESS : V_FAILED;
+		const char *say = profile_str(rule, "say");
+		char *g = groups(ere, text);
+		o->why = g ? xasprintf("%s (the device answered '%s')", say ? say : "login refused", g)
+			   : xstrdup(say ? say : "login refused");
+		o->fix = profile_str(rule, "fix") ? xstrdup(profile_str(rule, "fix")) : NULL;
+		free(g);
+		return true;
+	}
+	return false;
+}
+
+/* Judges the answer to the login form by its content: the outcomes table, failure_regex, the
+ * HTTP status, success_regex, success_cookie. An answer none of them decides is "unknown",
+ * never a success: devices answer a failed login with an ordinary page (Kyocera, Konica Minolta). */
+static struct outcome login_outcome(struct reader *r, const struct web_response *w)
 {
 	const json_t *L = r->login;
+	struct outcome o = {V_UNKNOWN, NULL, NULL};
 	char *text = web_response_text(w);
 	const char *fail = profile_str(L, "failure_regex");
 	const char *ok = profile_str(L, "success_regex");
 	const char *cookie = profile_str(L, "success_cookie");
-	char *why = NULL;
-	if (fail && web_ere_match(fail, text)) {
+	if (outcome_table(L, text, &o)) {
+		/* decided */
+	} else if (fail && web_ere_match(fail, text)) {
 		char *words = web_ere_capture(fail, text);
-		why = xasprintf("the device answered '%s'", words ? words : "login failed");
+		o.v = V_FAILED;
+		o.why = xasprintf("the device answered '%s'", words ? words : "login failed");
 		free(words);
 	} else if (w->status >= 400) {
-		why = xasprintf("HTTP %ld", w->status);
-	} else if (ok && !web_ere_match(ok, text)) {
-		why = xstrdup("the answer did not show a successful login");
-	} else if (cookie) {
+		o.v = V_FAILED;
+		o.why = xasprintf("HTTP %ld", w->status);
+	} else if (ok) {
+		o.v = web_ere_match(ok, text) ? V_SUCCESS : V_FAILED;
+		if (o.v == V_FAILED)
+			o.why = xstrdup("the answer did not show a successful login");
+	}
+	if (o.v != V_FAILED && cookie) {
 		char *c = web_http_cookie(&r->h, cookie);
-		if (!c || !*c)
-			why = xasprintf("no session cookie '%s' was set", cookie);
+		if (!c || !*c) {
+			o.v = V_FAILED;
+			free(o.why);
+			o.why = xasprintf("no session cookie '%s' was set", cookie);
+		} else if (o.v == V_UNKNOWN) {
+			o.v = V_SUCCESS;
+		}
 		free(c);
 	}
 	free(text);
-	return why;
+	return o;
+}
+
+/* Sets the profile's pre-login cookies (e.g. Ricoh's cookieOnOffChecker=on: without it the
+ * device answers every login with its "cookie error" page). */
+static void preset_cookies(struct reader *r)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(r->login, "cookies"), k, v)
+		if (json_is_string(v))
+			web_http_set_cookie(&r->h, k, json_string_value(v));
+}
+
+static void note_outcome(struct reader *r, const struct web_response *w, struct outcome *o)
+{
+	const char *u = r->user ? r->user : "";
+	if (o->v == V_FAILED) {
+		device_note(r->d, "web login refused for user '%s': %s. %s; pages needing the login are skipped", u, o->why,
+			    o->fix ? o->fix : "Check the administrator password (MFPDOCTOR_WEB_PASSWORD or --web-password-file)");
+	} else if (o->v == V_UNKNOWN) {
+		char *title = NULL;
+		struct web_doc doc;
+		web_doc_parse(&doc, w->body, w->len, WEB_PARSE_HTML, NULL);
+		title = web_doc_title(&doc);
+		web_doc_free(&doc);
+		device_note(r->d, "web login for user '%s': the outcome could not be told from the device's answer (HTTP %ld, "
+			    "%zu bytes, title '%s'%s%s); it is not taken as a success, so pages needing the login are not read. "
+			    "Log in with a browser to check the password; if it works, the profile's login.outcomes need this "
+			    "firmware's answer (docs/web.md)", u, w->status, w->len, title ? title : "", o->why ? "; " : "",
+			    o->why ? o->why : "");
+		free(title);
+	}
+	free(o->why);
+	free(o->fix);
 }
 
 static int form_login(struct reader *r)
 {
 	const json_t *L = r->login;
-	const char *page = profile_str(L, "page");
+	char *page = web_vars_expand(r, profile_str(L, "page"));
+	char *action = web_vars_expand(r, profile_str(L, "action"));
 	free(r->token);
 	r->token = NULL;
+	preset_cookies(r);
+	int rc = -1;
 	if (page && login_page(r, page) != 0)
-		return -1;
-	const char *action = profile_str(L, "action");
+		goto out;
 	if (!action)
-		action = page;
+		action = page ? xstrdup(page) : NULL;
 	if (!action) {
 		device_note(r->d, "web login: profile error: form login without \"action\" or \"page\"");
-		return -1;
+		goto out;
 	}
 	char *body = form_body(r, json_object_get(L, "fields"));
 	const char *submit = profile_str(L, "submit");
 	struct web_response w;
-	int rc;
+	int hr;
 	if (submit && strcasecmp(submit, "GET") == 0) {
 		char *path = xasprintf("%s%s%s", action, strchr(action, '?') ? "&" : "?", body);
-		rc = web_http_get(&r->h, path, &w);
+		hr = web_http_get(&r->h, path, &w);
 		free(path);
 	} else {
-		rc = web_http_post_form(&r->h, action, body, &w);
+		hr = web_http_post_form(&r->h, action, body, &w);
 	}
 	free(body);
-	if (rc != 0) {
+	if (hr != 0) {
 		device_note(r->d, "web login: %s", w.error);
-		web_response_free(&w);
-		return -1;
+	} else {
+		struct outcome o = login_outcome(r, &w);
+		rc = o.v == V_SUCCESS ? 0 : o.v == V_FAILED ? -1 : -2;
+		note_outcome(r, &w, &o);
 	}
-	char *why = login_refused(r, &w);
 	web_response_free(&w);
-	if (why) {
-		device_note(r->d, "web login refused for user '%s': %s. Check the administrator password "
-			    "(MFPDOCTOR_WEB_PASSWORD or --web-password-file); pages needing the login are skipped",
-			    r->user ? r->user : "", why);
-		free(why);
-		return -1;
-	}
-	return 0;
+out:
+	free(page);
+	free(action);
+	return rc;
 }
 
 int web_login(struct reader *r)

@@ -65,10 +65,18 @@ static int read_fields(struct device *d, const char *path, const struct web_doc 
 
 int web_page_extract(struct device *d, const json_t *page, const char *path, const char *body, size_t len)
 {
+	return web_page_extract_ctx(d, page, path, body, len, NULL, NULL);
+}
+
+int web_page_extract_ctx(struct device *d, const json_t *page, const char *path, const char *body, size_t len,
+			 const json_t *maps, const char *scripts)
+{
 	struct web_doc doc;
 	web_doc_parse(&doc, body, len, web_parser_from_name(profile_str(page, "parser"), WEB_PARSE_HTML),
 		      profile_str(page, "charset"));
 	doc.namespaces = json_object_get(page, "namespaces");
+	doc.maps = maps;
+	doc.scripts = scripts;
 	if (!doc.xml && doc.parser != WEB_PARSE_TEXT && doc.error[0])
 		device_note(d, "page %s: %s; only regex rules could be applied", path, doc.error);
 	int n = 0;

@@ -12,5 +12,9 @@
 /* Extracts page (a profile page object; path is its "path") from body[0..len). Notes what was
  * missing or could not be parsed in d. Returns the number of settings and events read. */
 int web_page_extract(struct device *d, const json_t *page, const char *path, const char *body, size_t len);
+/* The same with the profile's named value maps (web.maps, or NULL) and extra script text for JS
+ * table lookups (or NULL). */
+int web_page_extract_ctx(struct device *d, const json_t *page, const char *path, const char *body, size_t len,
+			 const json_t *maps, const char *scripts);
 
 #endif

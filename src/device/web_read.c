@@ -1,6 +1,7 @@
 /* device/web_read.c — the profile-driven web reader; see web_read.h and docs/web.md. This file
  * runs a read: session (web_session.c), vendor identification from the root page, page-set
- * choice, login (web_login.c), then each page (web_fetch.c → web_page.c, web_log.c). */
+ * choice, discovery of index pages and ${names} (web_discover.c), login (web_login.c), then each
+ * page (web_fetch.c → web_page.c, web_log.c). */
 #include "device/web_read.h"
 
 #include <stdio.h>
@@ -120,11 +121,13 @@ static void run_pages(struct reader *r)
 		if (!r->o->password) {
 			web_fetch_note_skipped(r, "no password given: set MFPDOCTOR_WEB_PASSWORD or use --web-password-file; a "
 					"default password is never tried");
-		} else if (web_login(r) == 0) {
-			r->logged_in = true;
 		} else {
-			r->login_failed = true;
-			web_fetch_note_skipped(r, "login refused");
+			int lr = web_login(r);
+			r->logged_in = lr == 0;
+			r->login_failed = lr != 0;
+			r->login_unknown = lr == -2;
+			if (lr != 0)
+				web_fetch_note_skipped(r, lr == -2 ? "the outcome of the login could not be told" : "login refused");
 		}
 	}
 	size_t i;
@@ -142,12 +145,13 @@ static void run_pages(struct reader *r)
 	}
 	if (r->login_failed && r->logged_in)
 		web_fetch_note_skipped(r, "login refused");
-	const char *logout = profile_str(r->login, "logout");
+	char *logout = web_vars_expand(r, profile_str(r->login, "logout"));
 	if (r->logged_in && logout && web_http_budget_left(&r->h) > 0) {
 		struct web_response w;
 		web_http_get(&r->h, logout, &w); /* frees an exclusive admin session (Konica Minolta) */
 		web_response_free(&w);
 	}
+	free(logout);
 }
 
 int web_read(struct device *d, const struct web_options *o)
@@ -192,6 +196,8 @@ int web_read(struct device *d, const struct web_options *o)
 	if (r.family)
 		device_set(d, "identity.family", r.family, o->family ? FACT_USER : FACT_WEB,
 			   o->family ? "--family" : "web page set");
+	r.vars = json_object();
+	web_discover(&r, &root);
 	run_pages(&r);
 	rc = r.nread;
 done:
@@ -202,6 +208,7 @@ done:
 	web_response_free(&root);
 	free(title);
 	free(r.token);
+	json_decref(r.vars);
 	json_decref(profile);
 	web_http_close(&r.h);
 	return rc;

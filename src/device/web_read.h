@@ -3,7 +3,10 @@
  * identify the vendor from the root page, log in (none, Basic, Digest, or a login form with
  * cookies and a CSRF token), fetch the SMTP settings and log pages, and extract settings and
  * events into struct device (source FACT_WEB, where = "page path: field").
- * Only GET requests are sent, except the login form's own submission. Every failure (login
+ * Only GET requests are sent, except the login form's own submission and the read-only POSTs a
+ * profile page declares ("post" with "read_only": Toshiba TopAccess XML read commands). A login
+ * is judged by the answer's content (an answer that shows neither outcome is not a success), and
+ * a page is read only when it is the page the profile describes ("expect"). Every failure (login
  * refused, session expired, page moved, page structure changed, size/time limit) becomes a note
  * in d->notes and the rest of the run continues. */
 #ifndef MFP_DEVICE_WEB_READ_H

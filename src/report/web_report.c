@@ -212,7 +212,7 @@ void web_report_text(FILE *out, const struct device *d, const struct web_trace *
 		for (size_t i = 0; i < d->notes.n; i++)
 			fprintf(out, "  %s!%s %s\n", yellow(c), reset(c), d->notes.v[i]);
 	}
-	fprintf(out, "\n%sRequests (%d, GET only except a login form)%s\n", bold(c), d->web_requests, reset(c));
+	fprintf(out, "\n%sRequests (%d, GET only except a login form or a profile's read command)%s\n", bold(c), d->web_requests, reset(c));
 	for (size_t i = 0; t && i < t->nreqs; i++) {
 		const struct web_request_rec *q = &t->reqs[i];
 		fprintf(out, "  %-4s %s → %ld, %ld bytes, %ld ms%s%s\n", q->method, q->path, q->status, q->bytes, q->ms,
@@ -246,7 +246,7 @@ static void md_fact_row(FILE *out, const char *label, const struct fact *f)
 
 static void md_requests(FILE *out, const struct device *d, const struct web_trace *t)
 {
-	fprintf(out, "\n### Requests (%d, GET only, except a login form)\n\n", d->web_requests);
+	fprintf(out, "\n### Requests (%d, GET only, except a login form or a profile's read command)\n\n", d->web_requests);
 	if (!t || !t->nreqs)
 		return;
 	fputs("| method | path | status | bytes | ms | error |\n|---|---|---|---|---|---|\n", out);

@@ -120,7 +120,7 @@ CASES = {
                        [], "/webui/json/email/smtp: smtpServer"),
     "hp-ledm": ([], {"host": "smtp.gmail.com", "port": "587", "security": "starttls", "auth": "auto",
                      "user": "printer.m428@gmail.com", "from": "printer.m428@gmail.com", "max_size": str(5120 * 1024)},
-                ["EMAIL-GATEWAY-NO-RESPONSE", "53.B0.0F"], "/DevMgmt/EmailConfigDyn.xml: em:SmtpServer/em:Address"),
+                ["62.10.A3", "31.04.11", "70115"], "/DevMgmt/Email/SmtpServers: SmtpServer/NetworkAddress"),
     "hp-futuresmart": ([], {"host": "relay.corp.example", "port": "25", "security": "none", "auth": "none",
                             "user": None, "from": "mfp-e87660@corp.example", "max_size": str(10 * 1048576)},
                        ["EMAIL-GATEWAY-REJECTED-ADDRESS", "13.B2.D1"], "/hp/device/EmailSetup/Index: SmtpServerAddress"),
@@ -209,7 +209,7 @@ def test_events_text(certs):
 
 
 def test_wrong_password(certs):
-    for fam in ("xerox-workcentre", "ricoh", "konica-minolta", "lexmark", "xerox-altalink", "sharp"):
+    for fam in ("xerox-workcentre", "ricoh", "konica-minolta", "lexmark", "xerox-altalink", "sharp", "kyocera"):
         sim = Sim(fam, certs=certs)
         try:
             rc, j, out = run(sim, "--web-insecure", password="wrong-password")
@@ -218,7 +218,11 @@ def test_wrong_password(certs):
             check(val(j, "host") is None, fam + ": nothing read after a refused login", n)
             check(rc == 1, fam + ": exit 1 (read with notes)", "rc=%d" % rc)
             if fam == "konica-minolta":
-                check("CommonLoginError" in n, "km: the device's own words quoted", n)
+                check("CommonLoginError" in n and "Err_2" in n, "km: err XML -> refused with the Err code and the device's words", n)
+            if fam == "kyocera":
+                # the same page as a success, with cookies: only var LoginStatus tells
+                check("user name or password is wrong" in n and "_kmpm_name_pass_err_" in n and len(j["events"]) == 0,
+                      "kyocera: LoginStatus _kmpm_name_pass_err_ -> login failed, not success", n)
         finally:
             finish(sim, fam + " wrong password")
 
@@ -401,6 +405,125 @@ def test_vendor_family_options(certs):
         finish(sim, "vendor/family")
 
 
+def stats(sim):
+    return json.loads(sim.get("/__stats"))
+
+
+def test_real_login_answers(certs):
+    """Login answers in the structure of real devices (ews-real): judged by content, never by HTTP 200."""
+    sim = Sim("konica-minolta", certs=certs, extra=["--login-answer", "login_another_admin.xml"])
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        n = notes(j)
+        check("another administrator is logged in" in n and "Err_4" in n and "AdminAnotherLoginError" in n and
+              "Log the other administrator out" in n and val(j, "host") is None and rc == 1,
+              "km: HTTP 200 err XML (another admin) -> refused, Err code quoted, the right advice", n)
+    finally:
+        finish(sim, "km another admin")
+    sim = Sim("ricoh", certs=certs, extra=["--login-answer", "login_cookie_error.html"])
+    try:
+        t0 = time.time()
+        rc, j, out = run(sim, "--web-insecure")
+        n = notes(j)
+        posts = [q for q in stats(sim)["requests"] if q.startswith("POST")]
+        check("cookie error page" in n and "Aktivieren Sie Cookies" in n and "not a wrong password" in n and
+              "session expired" not in n and val(j, "host") is None and rc == 1,
+              "ricoh: cookie error page -> a clear note, not 'session expired'", n)
+        check(len(posts) == 1 and time.time() - t0 < 20, "ricoh: cookie error -> one login, no loop", str(posts))
+    finally:
+        finish(sim, "ricoh cookie error")
+    sim = Sim("ricoh", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        st = stats(sim)
+        check(val(j, "host") == "smtp.ricoh-test.example" and st["logins"] == 1,
+              "ricoh: the cookie check cookie is sent with the login (no cookie error)", notes(j))
+    finally:
+        finish(sim, "ricoh cookie check")
+    sim = Sim("kyocera", certs=certs, extra=["--login-answer", "start_wlm_before.html"])
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        n = notes(j)
+        check("outcome could not be told" in n and "not taken as a success" in n and val(j, "host") is None and
+              rc == 1, "kyocera: LoginStatus \"\" -> login outcome unknown, never success", n)
+    finally:
+        finish(sim, "kyocera unknown")
+
+
+def test_real_pages(certs):
+    """Discovery, language segments, settings-page check, JS values, panel-language values."""
+    sim = Sim("hp-ledm", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        paths = [q["path"] for q in j["requests"]]
+        check("/DevMgmt/DiscoveryTree.xml" in paths and "/DevMgmt/Email/EmailServiceManifest.xml" in paths and
+              "/DevMgmt/EmailConfigDyn.xml" not in paths and val(j, "port") == "587",
+              "hp: e-mail found through DiscoveryTree and the manifest", str(paths))
+        ev = j["events"]
+        check(len(ev) == 3 and ev[0]["severity"] == "Error" and ev[0]["time"] == "2025-03-14T08:01:22.0Z" and
+              ev[2]["time"] is None and ev[2]["severity"] is None and ev[2]["code"] == "70115",
+              "hp: EventLog/Event rows; an event without time or severity is kept", json.dumps(ev))
+    finally:
+        finish(sim, "hp discovery")
+    sim = Sim("ricoh", certs=certs, extra=["--lang", "fr"])
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        check(val(j, "host") == "smtp.ricoh-test.example" and
+              j["smtp"]["host"]["where"].startswith("/web/entry/fr/websys/") and rc == 0,
+              "ricoh: the language segment (fr) is discovered, not assumed", notes(j))
+    finally:
+        finish(sim, "ricoh fr")
+    sim = Sim("ricoh", certs=certs, extra=["--variant", "panelfr"])
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        check(val(j, "security") == "none" and val(j, "auth") == "auto",
+              "ricoh: values in the panel language on an English page (Désactivé/Activé)", notes(j))
+    finally:
+        finish(sim, "ricoh panel fr")
+    page = "/js/jssrc/model/funcset/email/FuncSet_Email_EmailSet.model.htm"
+    sim = Sim("kyocera", certs=certs, extra=["--wrong-page", page])
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        n = notes(j)
+        check("page %s is not the settings page (looks like a login page); no values were taken from it" % page in n
+              and val(j, "host") is None and rc == 1, "kyocera: a login page served for the settings page -> no values", n)
+    finally:
+        finish(sim, "kyocera wrong page")
+    sim = Sim("kyocera", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        ev = j["events"]
+        check([e["text"] for e in ev] == ["Error", "Error"] and ev[0]["time"] == "2024/05/04 10:20" and
+              j["identity"].get("model", {}).get("value") == "TASKalfa 3253ci",
+              "kyocera: JS values (parseInt, branches not run, sJobStatus[3] from jsallWLM.js, HeaderStatusPC)", out)
+        check(j["smtp"]["port"]["where"].endswith("FuncSet_Email_EmailSet.model.htm: _pp.smtpPort"),
+              "kyocera: where names page and JS property", str(j["smtp"]["port"]))
+    finally:
+        finish(sim, "kyocera js")
+    sim = Sim("epson", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure")
+        h = j["identity"].get("hostname", {})
+        check(h.get("value") == "EPSON1A2B3C" and h.get("where", "").endswith(": Device Name") and
+              j["identity"].get("model", {}).get("value") == "WF-C5790 Series",
+              "epson: labels ending in '&nbsp;:' (td and dl layouts)", json.dumps(j["identity"]))
+    finally:
+        finish(sim, "epson labels")
+
+
+def test_read_only_post(certs):
+    sim = Sim("toshiba", certs=certs)
+    try:
+        rc, j, out = run(sim, "--web-insecure", password=None)
+        posts = [q for q in j["requests"] if q["method"] == "POST"]
+        check(j["vendor"] == "toshiba" and j["identity"].get("hostname", {}).get("value") == "MFP-3F-EAST" and
+              j["identity"]["model"]["where"] == "/contentwebserver: Device/DeviceCopierModel" and
+              [q["path"] for q in posts] == ["/contentwebserver"] and rc == 0,
+              "toshiba: the profile's declared XML read command is the only POST; values read", out)
+    finally:
+        finish(sim, "toshiba read post")
+
+
 def test_simulator_catches_writes(certs):
     sim = Sim("ricoh", certs=certs)
     ctx = ssl._create_unverified_context()
@@ -425,7 +548,8 @@ def main():
                         "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
         for t in (test_families, test_events_text, test_wrong_password, test_no_password, test_changed, test_localised,
                   test_session_expiry, test_https, test_plain_http, test_limits, test_overlay_digest,
-                  test_vendor_family_options, test_simulator_catches_writes):
+                  test_vendor_family_options, test_real_login_answers, test_real_pages, test_read_only_post,
+                  test_simulator_catches_writes):
             try:
                 t(certs)
             except Exception as e:  # noqa: BLE001

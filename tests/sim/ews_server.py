@@ -15,9 +15,13 @@ redirects), --offhost (Location: http://evil.test/...), --huge with --huge-mb an
 second), --log-entries N (the Xerox job log with N e-mail failures, newest first), and
 --echo-secret (the submitted password, its encoded form and the Authorization header are echoed
 into settings values, a response header and the login error page).
+Real-device behaviour: --lang XX (path language segments, Ricoh), --login-answer FILE (the login
+always answers with that fixture: Konica Minolta's err XML, Ricoh's cookie error page), Ricoh's
+cookie check (login.cgi without cookieOnOffChecker=on answers with the cookie error page),
+Kyocera's refused login (the same page as a success, with cookies; only var LoginStatus differs).
 
-Read-only proof: any request other than GET, or a POST other than the family's login form,
-is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
+Read-only proof: any request other than GET, or a POST other than the family's login form (or,
+for TopAccess, an XML GetValue read command), is recorded as a violation, listed at GET /__violations (JSON) and makes the process exit 3 at
 shutdown (SIGTERM or GET /__shutdown). Prints "READY <port>" on stdout once listening.
 
 Usage: ews_server.py --family F [--port 0] [--tls CERT KEY] [--user U] [--password P] ...
@@ -39,127 +43,32 @@ import threading
 import time
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "web")
 
-# Per family: directory of fixtures, Server header, root page, login description and pages.
-#   login kinds: form (POST or GET submit), basic, digest, none
-#   pages: path -> fixture file (relative to the family directory); "auth": paths needing login
-FAMILIES = {
-    "xerox-workcentre": {
-        "dir": "xerox", "server": "Xerox_MicroServer/Xerox11", "root": "wc_index.html",
-        "login": {"kind": "form", "method": "POST", "page": "/header.php?tab=status", "page_file": "wc_header.html",
-                  "action": "/userpost/xerox.set", "user_field": "webUsername", "pass_field": "webPassword",
-                  "ok_redirect": "/properties/authentication/luidLogin.php", "fail_redirect": "/login.php?invalid=t",
-                  "login_redirect": "/login.php", "cookie": "PHPSESSID"},
-        "pages": {"/properties/protocols/smtp.dhtml": "wc_smtp.dhtml", "/properties/maintenance/joblog.php": "wc_joblog.html",
-                  "/properties/authentication/luidLogin.php": "wc_loggedin.html", "/login.php": "wc_login.html"},
-        "public": ["/login.php"],
-    },
-    "xerox-altalink": {
-        "dir": "xerox", "server": "Xerox EWS", "root": "al_index.html",
-        "login": {"kind": "form", "method": "GET", "action": "/LOGIN.cmd", "user_field": "NAME", "pass_field": "PSW", "b64": True,
-                  "ok_body": '{"result":"0","errorCode":"0","koDefault":"0","snmpDefault":"0","globalIP":"0","passwordChangeRequired":"0"}',
-                  "fail_body": '{"result":"1","errorCode":"2"}', "login_redirect": "/login.html", "cookie": "sessionId"},
-        "pages": {"/webui/json/email/smtp": "al_smtp.json", "/login.html": "al_login.html"},
-        "public": ["/login.html"],
-    },
-    "hp-ledm": {
-        "dir": "hp", "server": "HP HTTP Server; HP LaserJet Pro MFP M428fdw - W1A30A; Serial Number: PHBBB12345",
-        "root": "ledm_index.html", "login": {"kind": "none"},
-        "pages": {"/DevMgmt/ProductConfigDyn.xml": "ProductConfigDyn.xml", "/DevMgmt/EmailConfigDyn.xml": "EmailConfigDyn.xml",
-                  "/DevMgmt/ProductLogsDyn.xml": "ProductLogsDyn.xml"},
-    },
-    "hp-futuresmart": {
-        "dir": "hp", "server": "Embedded Web Server", "root": "fs_index.html",
-        "login": {"kind": "form", "method": "POST", "page": "/hp/device/SignIn/Index", "page_file": "fs_signin.html",
-                  "action": "/hp/device/SignIn/Index", "user_field": None, "pass_field": "PasswordTextBox",
-                  "token_field": "CSRFToken", "ok_redirect": "/hp/device/DeviceStatus/Index", "fail_file": "fs_signin_failed.html",
-                  "login_redirect": "/hp/device/SignIn/Index", "cookie": "sessionId"},
-        "pages": {"/hp/device/EmailSetup/Index": "fs_email.html", "/hp/device/EventLog/Index": "fs_eventlog.html",
-                  "/hp/device/DeviceStatus/Index": "fs_index.html"},
-    },
-    "kyocera": {
-        "dir": "kyocera", "user": "Admin", "server": "KM-MFP-http/V0.0.1", "root": "index.html",
-        "login": {"kind": "form", "method": "POST", "action": "/startwlm/login.cgi", "user_field": "arg01_UserName",
-                  "pass_field": "arg02_Password", "ok_file": "start_wlm.html", "fail_file": "login_error.html",
-                  "cookie": "rtl", "extra_cookie": ("level", "1"), "stub_file": "model_stub.htm", "need_referer": True},
-        "pages": {"/js/jssrc/model/funcset/email/FuncSet_Email_EmailSet.model.htm": "FuncSet_Email_EmailSet.model.htm",
-                  "/js/jssrc/model/jobstatus/JobLog_Send.model.htm": "JobLog_Send.model.htm"},
-    },
-    "brother": {
-        "dir": "brother", "server": "debut/1.30", "root": "status.html",
-        "login": {"kind": "form", "method": "POST", "page": "/general/status.html", "page_file": "status.html",
-                  "action": "/general/status.html", "user_field": None, "pass_field": "B1a1", "token_field": "CSRFToken",
-                  "ok_file": "status_loggedin.html", "fail_file": "status_failed.html", "login_redirect": "/general/status.html",
-                  "cookie": "AuthCookie"},
-        "pages": {"/net/net/smtp.html": "smtp.html", "/general/eventlog.html": "eventlog.html"},
-    },
-    "ricoh": {
-        "dir": "ricoh", "server": "Web-Server/3.0", "root": "index.html",
-        "login": {"kind": "form", "method": "POST", "page": "/web/guest/en/websys/webArch/authForm.cgi", "page_file": "authForm.html",
-                  "action": "/web/guest/en/websys/webArch/login.cgi", "user_field": "userid", "pass_field": "password",
-                  "b64": True, "token_field": "wimToken", "ok_redirect": "/web/guest/en/websys/webArch/mainFrame.cgi",
-                  "fail_file": "authForm_failed.html", "login_redirect": "/web/guest/en/websys/webArch/authForm.cgi",
-                  "cookie": "wimsesid", "logout": "/web/guest/en/websys/webArch/logout.cgi"},
-        "pages": {"/web/guest/en/websys/webArch/topPage.cgi": "topPage.html", "/web/entry/en/websys/netw/getSmtp.cgi": "getSmtp.html",
-                  "/web/entry/en/websys/status/getSendLog.cgi": "getSendLog.html",
-                  "/web/guest/en/websys/webArch/mainFrame.cgi": "mainFrame.html"},
-        "public": ["/web/guest/en/websys/webArch/topPage.cgi", "/web/guest/en/websys/webArch/mainFrame.cgi"],
-    },
-    "canon": {
-        "dir": "canon", "user": "7654321", "server": "CANON HTTP Server", "root": "index.html",
-        "login": {"kind": "form", "method": "POST", "action": "/login", "user_field": "deptid", "pass_field": "password",
-                  "ok_redirect": "/rps/nativetop.cgi", "fail_file": "login_failed.html", "login_redirect": "/",
-                  "cookie": "sessionid"},
-        "pages": {"/rps/cesmtp.cgi": "cesmtp.html", "/rps/jlsend.cgi": "jlsend.html", "/rps/nativetop.cgi": "nativetop.html"},
-    },
-    "konica-minolta": {
-        "dir": "konica-minolta", "server": "Apache", "root": "index.html",
-        "login": {"kind": "form", "method": "GET", "page": "/wcd/index.html", "page_file": "wcd_index.html",
-                  "action": "/wcd/login.cgi", "user_field": None, "pass_field": "password",
-                  "ok_body": '<html><script>document.cookie="adm=AS_COU";</script></html>',
-                  "fail_body": '<?xml version="1.0"?><MFP><Item Code="Err_2">CommonLoginError</Item></MFP>',
-                  "login_redirect": "/wcd/index.html", "cookie": "ID", "logout": "/wcd/a_user.cgi"},
-        "pages": {"/wcd/system_network.xml": "system_network.xml", "/wcd/job_history.xml": "job_history.xml"},
-    },
-    "sharp": {
-        "dir": "sharp", "server": "Rapid Logic/1.1", "root": "index.html",
-        "login": {"kind": "form", "method": "POST", "page": "/login.html?/nw_email.html", "page_file": "login.html",
-                  "action": "/login.html?/nw_email.html", "user_field": None, "pass_field": "ggt_textbox(10003)",
-                  "token_field": "token2", "ok_redirect": "/nw_email.html", "fail_file": "login.html",
-                  "login_redirect": "/login.html?/nw_email.html", "cookie": "MFPSESSIONID"},
-        "pages": {"/nw_email.html": "nw_email.html", "/jobLog_send.html": "jobLog_send.html"},
-    },
-    "lexmark": {
-        "dir": "lexmark", "server": "Lexmark_Web_Server", "root": "index.html",
-        "login": {"kind": "basic", "realm": "Secure Settings"},
-        "pages": {"/cgi-bin/dynamic/printer/config/reports/deviceinfo.html": "deviceinfo.html",
-                  "/cgi-bin/dynamic/printer/config/secure/emailsetup.html": "emailsetup.html"},
-        "public": ["/cgi-bin/dynamic/printer/config/reports/deviceinfo.html"],
-    },
-    "lexmark-digest": {  # same pages behind HTTP Digest (tested with an overlay profile)
-        "dir": "lexmark", "server": "Lexmark_Web_Server", "root": "index.html",
-        "login": {"kind": "digest", "realm": "Secure Settings"},
-        "pages": {"/cgi-bin/dynamic/printer/config/reports/deviceinfo.html": "deviceinfo.html",
-                  "/cgi-bin/dynamic/printer/config/secure/emailsetup.html": "emailsetup.html"},
-        "public": ["/cgi-bin/dynamic/printer/config/reports/deviceinfo.html"],
-    },
-    "epson": {
-        "dir": "epson", "server": "EPSON_Linux UPnP/1.0 Epson UPnP SDK/1.0", "root": "index.html",
-        "login": {"kind": "form", "method": "POST", "page": "/PRESENTATION/ADVANCED/PASSWORD/TOP", "page_file": "password_top.html",
-                  "action": "/PRESENTATION/ADVANCED/PASSWORD/SET", "user_field": None, "pass_field": "INPUTT_PASSWORD",
-                  "token_field": "INPUTT_SETUPTOKEN", "ok_redirect": "/PRESENTATION/ADVANCED/COMMON/TOP",
-                  "fail_file": "password_failed.html", "login_redirect": "/PRESENTATION/ADVANCED/PASSWORD/TOP", "cookie": "EPSON_COOKIE_SESSION"},
-        "pages": {"/PRESENTATION/ADVANCED/NWS_EMAIL_SERVER/TOP": "email_server.html",
-                  "/PRESENTATION/ADVANCED/COMMON/TOP": "common_top.html"},
-    },
-}
+from ews_families import FAMILIES  # noqa: E402 (per-family data: fixtures, login, pages)
+
+
+def relang(obj, lang):
+    """The family with /en/ path segments in the device language (Ricoh /web/guest/<lang>/)."""
+    if isinstance(obj, str):
+        return obj.replace("/en/", "/%s/" % lang)
+    if isinstance(obj, dict):
+        return {relang(k, lang): relang(v, lang) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [relang(v, lang) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(relang(v, lang) for v in obj)
+    return obj
 
 
 class State:
     def __init__(self, args):
         self.args = args
         self.fam = FAMILIES[args.family]
+        if args.lang:
+            self.fam = relang(self.fam, args.lang)
         if args.user is None:
             args.user = self.fam.get("user", "admin")
         self.lock = threading.Lock()
@@ -245,6 +154,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def render(self, name):
         body = fixture(self.st, name)
+        if self.st.args.lang:
+            body = body.replace(b"/en/", b"/%s/" % self.st.args.lang.encode())
         if b"{{TOKEN}}" in body:
             tok = secrets.token_hex(12)
             with self.st.lock:
@@ -272,7 +183,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with self.st.lock:
             self.st.sessions[v] = 0
             self.st.logins += 1
-        hdrs = [("Set-Cookie", "%s=%s; Path=/; HttpOnly" % (lg["cookie"], v))]
+        dom = "; Domain=127.0.0.1" if lg.get("cookie_on_ip") else ""  # Canon sets cookies on the IP host
+        hdrs = [("Set-Cookie", "%s=%s; Path=/; HttpOnly%s" % (lg["cookie"], v, dom))]
         if lg.get("extra_cookie"):
             hdrs.append(("Set-Cookie", "%s=%s; Path=/" % lg["extra_cookie"]))
         return hdrs
@@ -317,6 +229,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # --- login ---
     def do_login(self, fields, wire=""):
         lg = self.st.fam["login"]
+        if self.st.args.login_answer:  # a fixed answer whatever was sent (refusals of real devices)
+            name = self.st.args.login_answer
+            return self.send(200, self.render(name), ctype="text/xml" if name.endswith(".xml") else "text/html; charset=utf-8")
+        chk = lg.get("cookie_check")
+        if chk and self.cookies().get(chk[0]) != chk[1]:
+            return self.send(200, self.render(chk[2]))
         pw = fields.get(lg["pass_field"], "")
         if self.st.args.echo_secret:
             m = re.search(r"(?:^|&)%s=([^&]*)" % re.escape(urllib.parse.quote(lg["pass_field"], safe="")), wire)
@@ -353,7 +271,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if lg.get("fail_redirect"):
             return self.redirect(lg["fail_redirect"])
         if lg.get("fail_file"):
-            return self.send(200, self.echo(self.render(lg["fail_file"])))
+            hdrs = []
+            if lg.get("fail_cookies"):  # cookies that open nothing (not a session)
+                hdrs = [("Set-Cookie", "%s=%s; Path=/" % (lg["cookie"], secrets.token_hex(8)))]
+                if lg.get("extra_cookie"):
+                    hdrs.append(("Set-Cookie", "%s=%s; Path=/" % lg["extra_cookie"]))
+            return self.send(200, self.echo(self.render(lg["fail_file"])), headers=hdrs)
         return self.send(200, lg["fail_body"], ctype="application/json" if lg["fail_body"].startswith("{") else "text/xml")
 
     # --- verbs ---
@@ -390,6 +313,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with st.lock:
                 st.sessions.pop(c, None)
             return self.send(200, "<html>logged out</html>")
+        if st.args.wrong_page and path == st.args.wrong_page:  # a device that answers with its login/home page
+            return self.send(200, self.render(fam["root"]))
         if path not in fam["pages"]:
             return self.send(404, "<html><title>404 Not Found</title></html>")
         name = fam["pages"][path]
@@ -490,7 +415,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             st.requests.append("POST " + self.path)
         if lg["kind"] == "form" and lg.get("method") == "POST" and self.path == lg["action"]:
             return self.do_login(dict(urllib.parse.parse_qsl(body, keep_blank_values=True)), body)
-        return self.violation("POST is only allowed to the login form")
+        reads = st.fam.get("read_posts", {})
+        if self.path in reads and "<GetValue>" in body and "Set" not in body:
+            return self.send(200, self.render(reads[self.path]), ctype="text/xml; charset=utf-8")
+        return self.violation("POST is only allowed to the login form (or a TopAccess GetValue read command)")
 
     def _bad(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -540,6 +468,9 @@ def main():
     ap.add_argument("--slow", default="", help="path answered after --slow-s seconds")
     ap.add_argument("--slow-s", type=float, default=5.0)
     ap.add_argument("--missing", default="", help="path answered with 404")
+    ap.add_argument("--wrong-page", default="", help="path answered with the root (login) page, HTTP 200")
+    ap.add_argument("--lang", default="", help="device language in path segments (/en/ -> /LANG/, Ricoh)")
+    ap.add_argument("--login-answer", default="", help="fixture file the login always answers with (HTTP 200)")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--issued-log", default="", help="append every CSRF token and session cookie value issued to FILE")
     ap.add_argument("--fixtures", default="", help="fixture root instead of tests/fixtures/web (printer.py writes "

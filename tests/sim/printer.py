@@ -140,15 +140,15 @@ def _xerox_pages(d, smtp, events, hostname):
 
 
 def _xml_text(t, tag, value, what):
-    return _sub(t, r"(<em:%s>)[^<]*(</em:%s>)" % (tag, tag), r"\g<1>%s\g<2>" % value, what)
+    return _sub(t, r"(<emaildyn:%s>)[^<]*(</emaildyn:%s>)" % (tag, tag), r"\g<1>%s\g<2>" % value, what)
 
 
 def _hp_pages(d, smtp, events, hostname):
-    p = os.path.join(d, "EmailConfigDyn.xml")
+    p = os.path.join(d, "SmtpServers.xml")  # found through DiscoveryTree.xml and EmailServiceManifest.xml
     t = open(p, encoding="utf-8").read()
-    t = _xml_text(t, "Address", smtp.get("host", ""), "host")
+    t = _xml_text(t, "NetworkAddress", smtp.get("host", ""), "host")
     t = _xml_text(t, "Port", smtp.get("port", 25), "port")
-    t = _xml_text(t, "SslEnabled", {"none": "false", "implicit": "true", "starttls": "starttls"}[smtp.get("security", "starttls")],
+    t = _xml_text(t, "Security", {"none": "none", "implicit": "ssl", "starttls": "starttls"}[smtp.get("security", "starttls")],
                   "security")
     t = _xml_text(t, "AuthenticationEnabled", "false" if smtp.get("auth") == "none" else "true", "auth")
     t = _xml_text(t, "UserName", smtp.get("user", ""), "user")
@@ -162,16 +162,16 @@ def _kyocera_pages(d, smtp, events, hostname):
     p = os.path.join(d, "FuncSet_Email_EmailSet.model.htm")
     t = open(p, encoding="utf-8").read()
 
-    def js(t, var, val):
-        return _sub(t, r"(_pp\.%s = ')[^']*" % var, r"\g<1>%s" % val, var)
+    def js(t, var, val):  # quoted strings and parseInt('…', 10); the first (unconditional) assignment
+        return _sub(t, r"(_pp\.%s = (?:parseInt\()?')[^']*" % var, r"\g<1>%s" % val, var)
     t = js(t, "smtpServerName", smtp.get("host", ""))
     t = js(t, "smtpPort", smtp.get("port", 25))
     t = js(t, "smtpSecurity", {"none": "0", "implicit": "1", "starttls": "2"}[smtp.get("security", "none")])
-    t = js(t, "smtpAuthMode", "0" if smtp.get("auth") == "none" else "1")
+    t = js(t, "smtpAuthMode", "_mode_off" if smtp.get("auth") == "none" else "_mode_on")
     t = js(t, "smtpLoginUserName", smtp.get("user", ""))
     t = js(t, "senderAddress", smtp.get("from", ""))
     if "max_size_kb" in smtp:
-        t = js(t, "emailSizeLimit", smtp["max_size_kb"])
+        t = js(t, "emailSize", smtp["max_size_kb"])
     open(p, "w", encoding="utf-8").write(t)
 
 

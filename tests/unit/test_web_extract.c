@@ -1,7 +1,9 @@
 /* tests/unit/test_web_extract.c — the web extraction engine (XPath, ERE capture, value maps,
  * transforms, malformed HTML/XML, non-UTF-8 pages), pin normalisation, vendor identification
  * scores, validation of every profile's "web" section, the `web` option table, logs cut at their
- * "max" (one note with the counts, the newest kept), and the names of request failure reasons. */
+ * "max" (one note with the counts, the newest kept), the names of request failure reasons, JS
+ * values (parseInt, branches, message tables, call arguments, records), JS object literals as
+ * JSON, label rules (NBSP colon) and named panel-language maps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include "cli/cli.h"
 #include "device/web_extract.h"
 #include "device/web_http.h"
+#include "device/web_js.h"
 #include "device/web_log.h"
 #include "device/web_read.h"
 #include "profile/profile.h"
@@ -426,6 +429,119 @@ static void test_reason_words(void **state)
 	assert_string_equal(web_why_name(WEB_WHY_LAST), "other");
 }
 
+static void js_is(const char *text, const char *name, const char *tables, const char *want)
+{
+	char *v = web_js_value(text, strlen(text), name, tables);
+	if (want) {
+		assert_non_null(v);
+		assert_string_equal(v, want);
+	} else {
+		assert_null(v);
+	}
+	free(v);
+}
+
+/* Kyocera model files: parseInt, assignments in branches that do not run, comments, strings. */
+static void test_js_values(void **state)
+{
+	(void)state;
+	const char *m = "(function(){ var _pp = self.pp().properties;\n"
+			"_pp.smtpPort = parseInt('465', 10);\n// _pp.smtpPort = parseInt('1', 10);\n"
+			"var s = \"_pp.smtpPort = '9'\";\n_pp.name = 'a\\'b';\n_pp.flag = true;\n"
+			"switch (_pp.x) { case '0': _pp.smtpPort = parseInt('25', 10); break; }\n"
+			"_pp.late = '1'; _pp.late = '2';\n_pp.ref = _pp.name;\n})();";
+	js_is(m, "_pp.smtpPort", NULL, "465"); /* not the branch, not the comment, not the string */
+	js_is(m, "_pp.name", NULL, "a'b");
+	js_is(m, "_pp.flag", NULL, "true");
+	js_is(m, "_pp.late", NULL, "2"); /* last at the same depth */
+	js_is(m, "_pp.ref", NULL, "a'b");
+	js_is(m, "_pp.missing", NULL, NULL);
+	js_is(m, "smtpPort", NULL, NULL); /* a property, not the variable smtpPort */
+	/* message tables: array literal, new Array, element assignment, in the page or its scripts */
+	const char *log = "Index = 0;\nJobSt[Index] = sJobStatus[2];\nJobT[Index] = \"11/16 12:13\";\n"
+			  "Index = 1;\nJobSt[Index] = sJobStatus[7];\nJobT[Index] = \"11/16 12:12\";\n";
+	const char *tab = "var sJobStatus = new Array(\"OK\", 'Canceled', \"Error\");\nsJobStatus[7] = \"Busy\";";
+	char *v = web_js_value(log, strlen(log), "JobSt[Index]", tab);
+	assert_string_equal(v, "Busy"); /* last record wins for a whole-page lookup */
+	free(v);
+	size_t st[4], en[4];
+	assert_int_equal(web_js_records(log, strlen(log), "Index", st, en, 4), 2);
+	v = web_js_value(log + st[0], en[0] - st[0], "JobSt[Index]", tab);
+	assert_string_equal(v, "Error");
+	free(v);
+	v = web_js_value(log + st[0], en[0] - st[0], "JobSt[Index]", NULL);
+	assert_string_equal(v, "sJobStatus[2]"); /* table unknown: the expression, for a value map */
+	free(v);
+	const char *arr = "var t = ['x', \"y\", parseInt('3', 10)]; v = t[2];";
+	js_is(arr, "v", NULL, "3");
+	/* HTML: only <script> is scanned (an apostrophe in the text is no JS string) */
+	const char *html = "<html><!-- the form's page --><script>HeaderStatusPC(\"TASKalfa 3253ci\",\"x\", a);"
+			   "var LoginStatus = \"7\";</script><p>it's</p></html>";
+	v = web_js_call_arg(html, strlen(html), "HeaderStatusPC", 0, NULL);
+	assert_string_equal(v, "TASKalfa 3253ci");
+	free(v);
+	v = web_js_call_arg(html, strlen(html), "HeaderStatusPC", 1, NULL);
+	assert_string_equal(v, "x");
+	free(v);
+	js_is(html, "LoginStatus", NULL, "7");
+}
+
+/* Samsung home.json: a JS object literal, read through JSON after normalising. */
+static void test_js_literal_json(void **state)
+{
+	(void)state;
+	const char *lit = "{\r\n\tstatus: {\r\n\thrDeviceStatus: 2,\r\n\tstatus1: \"  Warming Up\r\n Please Wait\"\r\n\t},\r\n"
+			  "\tidentity: {\r\n\tmodel_name: 'C480 Series', // comment\r\n\tserial_num: \"Z1\",\r\n\t},\r\n"
+			  "\toutputTray: [\r\n\t[1, 100, \"\"]\r\n\t],\r\n}\r\n";
+	struct web_doc doc;
+	char err[240];
+	web_doc_parse(&doc, lit, strlen(lit), WEB_PARSE_JSON, NULL);
+	assert_non_null(doc.json);
+	json_t *r = json_loads("{\"json\": \"identity.model_name\"}", 0, NULL);
+	char *v = web_extract_field(&doc, NULL, r, err, sizeof(err));
+	assert_string_equal(v, "C480 Series");
+	free(v);
+	json_decref(r);
+	r = json_loads("{\"json\": \"outputTray.0.1\"}", 0, NULL);
+	v = web_extract_field(&doc, NULL, r, err, sizeof(err));
+	assert_string_equal(v, "100");
+	free(v);
+	json_decref(r);
+	r = json_loads("{\"json\": \"status.status1\"}", 0, NULL);
+	v = web_extract_field(&doc, NULL, r, err, sizeof(err));
+	assert_string_equal(v, "Warming Up Please Wait");
+	free(v);
+	json_decref(r);
+	web_doc_free(&doc);
+}
+
+/* Labels ending in "&nbsp;:" (Epson), dt/dd and td layouts; named maps in the panel language. */
+static void test_labels_and_named_maps(void **state)
+{
+	(void)state;
+	const char *dl = "<dl><dt class=key><span class=key>Device Name&nbsp;:</span></dt><dd><div>EPSON1</div></dd>"
+			 "<dt><span>Mode&nbsp;:</span></dt><dd>Ein</dd></dl>";
+	const char *tb = "<table><tr><td class=item-key><bdi>Device Name</bdi>&nbsp;:</td><td>EPSON2</td></tr></table>";
+	expect(dl, WEB_PARSE_HTML, "{\"label\": \"Device Name\"}", "EPSON1");
+	expect(tb, WEB_PARSE_HTML, "{\"label\": [\"Ger\\u00e4tename\", \"Device Name\"]}", "EPSON2");
+	expect(tb, WEB_PARSE_HTML, "{\"label\": \"Name\"}", NULL);
+	struct web_doc doc;
+	char err[240];
+	json_t *maps = json_loads("{\"onoff\": {\"On\": \"on\", \"Ein\": \"on\", \"Aus\": \"off\"}}", 0, NULL);
+	json_t *rule = json_loads("{\"label\": \"Mode\", \"map\": \"onoff\"}", 0, NULL);
+	web_doc_parse(&doc, dl, strlen(dl), WEB_PARSE_HTML, NULL);
+	doc.maps = maps;
+	char *v = web_extract_field(&doc, NULL, rule, err, sizeof(err));
+	assert_string_equal(v, "on");
+	free(v);
+	web_doc_free(&doc);
+	json_decref(rule);
+	json_decref(maps);
+	rule = json_loads("{\"label\": \"it's\"}", 0, NULL);
+	assert_int_equal(web_rule_check(rule, err, sizeof(err)), -1);
+	json_decref(rule);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +562,9 @@ int main(void)
 		cmocka_unit_test(test_option_table),
 		cmocka_unit_test(test_log_cut),
 		cmocka_unit_test(test_reason_words),
+		cmocka_unit_test(test_js_values),
+		cmocka_unit_test(test_js_literal_json),
+		cmocka_unit_test(test_labels_and_named_maps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
