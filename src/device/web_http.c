@@ -528,44 +528,6 @@ char *web_http_escape(struct web_http *h, const char *s)
 	return out;
 }
 
-char *web_http_cookie(struct web_http *h, const char *name)
-{
-	struct curl_slist *list = NULL;
-	char *val = NULL;
-	if (curl_easy_getinfo(h->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
-		return NULL;
-	/* Netscape format: domain \t flag \t path \t secure \t expiry \t name \t value */
-	for (struct curl_slist *s = list; s && !val; s = s->next) {
-		const char *f = s->data;
-		for (int i = 0; i < 5 && f; i++) {
-			f = strchr(f, '\t');
-			if (f)
-				f++;
-		}
-		if (!f)
-			continue;
-		const char *tab = strchr(f, '\t');
-		if (tab && (size_t)(tab - f) == strlen(name) && strncmp(f, name, (size_t)(tab - f)) == 0)
-			val = xstrdup(tab + 1);
-	}
-	curl_slist_free_all(list);
-	return val;
-}
-
-void web_http_set_cookie(struct web_http *h, const char *name, const char *value)
-{
-	CURLU *u = curl_url();
-	char *host = NULL;
-	if (curl_url_set(u, CURLUPART_URL, h->base, 0) == CURLUE_OK && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		/* Netscape format: domain, include subdomains, path, secure, expiry (0: session), name, value */
-		char *line = xasprintf("%s\tFALSE\t/\tFALSE\t0\t%s\t%s", host, name, value);
-		curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, line);
-		free(line);
-	}
-	curl_free(host);
-	curl_url_cleanup(u);
-}
-
 int web_http_post_read(struct web_http *h, const char *path, const char *ctype, const char *body,
 		       struct web_response *r)
 {
@@ -577,11 +539,6 @@ int web_http_post_read(struct web_http *h, const char *path, const char *ctype, 
 	curl_slist_free_all(l);
 	free(hdr);
 	return rc;
-}
-
-void web_http_clear_cookies(struct web_http *h)
-{
-	curl_easy_setopt(h->curl, CURLOPT_COOKIELIST, "ALL");
 }
 
 void web_response_free(struct web_response *r)
