@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -25,7 +27,7 @@
 enum {
 	O_BIND, O_CERT, O_DURATION, O_FORMAT, O_IDLE, O_KEEP, O_KEY, O_MAX_SIZE, O_PERSONA, O_PORT, O_QUIET,
 	O_RELAY, O_RELAY_CAFILE, O_RELAY_INSECURE, O_RELAY_TIMEOUT, O_RELAY_TLS, O_REPLY_AT, O_SESSIONS,
-	O_TLS, O_VERBOSE, O_DEVICE,
+	O_TLS, O_VERBOSE, O_DEVICE, O_LEARN,
 };
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
@@ -39,6 +41,7 @@ static const struct cli_opt opts[] = {
 	{"idle", 0, CLI_VALUE, O_IDLE, "SECONDS", "close a session idle this long (default 60)", "Limits"},
 	{"keep", 0, CLI_VALUE, O_KEEP, "DIR", "write each message into DIR (default: counted, not kept)", "Output"},
 	{"key", 0, CLI_VALUE, O_KEY, "FILE", "PEM private key for --cert (default: in the --cert file)", "TLS"},
+	{"learn", 0, CLI_FLAG, O_LEARN, NULL, "with --device: add each new event paired with a refused reply to $MFPDOCTOR_PROFILES/observed/<vendor>.json (shown by explain as seen here)", "Device"},
 	{"max-size", 0, CLI_VALUE, O_MAX_SIZE, "BYTES", "refuse messages over BYTES with 552 (default 50M; K/M suffixes)", "Limits"},
 	{"persona", 0, CLI_VALUE, O_PERSONA, "ID", "answer with a real provider's reply from devices/mail/ ('list' shows them)", "Reply"},
 	{"port", 'p', CLI_VALUE, O_PORT, "N", "TCP port (default 2525; 0 picks a free one)", "Listen"},
@@ -58,7 +61,7 @@ static const struct cli_opt opts[] = {
 struct listen_cfg {
 	struct listen_opts o;
 	int format;
-	bool quiet, verbose, relay_tls_set;
+	bool quiet, verbose, relay_tls_set, learn_on;
 	const char *persona;
 	const char *reply_at;
 	json_t *sessions;
@@ -120,6 +123,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		return 0;
 	case O_IDLE: return set_num("idle", v, 1, 3600, &c->o.idle_s, err, errsz);
 	case O_KEEP: c->o.keep = v; return 0;
+	case O_LEARN: c->learn_on = true; return 0;
 	case O_KEY: c->o.key = v; return 0;
 	case O_MAX_SIZE: return cli_parse_size("max-size", v, &c->o.max_size, err, errsz);
 	case O_PERSONA: c->persona = v; return 0;
@@ -286,6 +290,32 @@ static void read_device(struct listen_cfg *c, struct device *d, const char *when
 	ident_vendors_free(&vs);
 }
 
+/* --learn: the pairs with a reply go to the overlay's observation file of the device's vendor. */
+static void save_learnt(struct listen_cfg *c, const struct device *before, const struct device *after)
+{
+	const char *vendor = device_value(after, "identity.vendor_id");
+	const char *model = device_value(after, "identity.model");
+	if (!vendor)
+		vendor = device_value(before, "identity.vendor_id");
+	char date[16], err[400];
+	time_t now = time(NULL);
+	struct tm tm;
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime_r(&now, &tm));
+	struct kb_observations obs;
+	size_t n = listen_learn_observations(&c->learn, model ? model : device_value(before, "identity.model"), date, &obs);
+	const char *dir = getenv("MFPDOCTOR_PROFILES");
+	if (!n)
+		fputs("mfpdoctor listen: --learn: nothing to learn (no new device event after a refused reply)\n", stderr);
+	else if (!vendor || !kb_observed_id_ok(vendor))
+		fprintf(stderr, "mfpdoctor listen: --learn: the vendor of %s was not recognised over SNMP, so the %zu "
+			"observation(s) were not saved; check the SNMP community\n", c->device, n);
+	else if (kb_observed_add(dir, vendor, obs.v, n, err, sizeof(err)) != 0)
+		fprintf(stderr, "mfpdoctor listen: --learn: %s\n", err);
+	else
+		fprintf(stderr, "mfpdoctor listen: --learn: %zu observation(s) saved to %s/observed/%s.json\n", n, dir, vendor);
+	kb_observations_free(&obs);
+}
+
 static void print_learn(struct listen_cfg *c)
 {
 	struct redact_sink k;
@@ -316,6 +346,8 @@ static int serve(struct listen_cfg *c)
 		read_device(c, &after, "after the sessions");
 		listen_learn_compare(&c->learn, &before, c->o.bind, c->port);
 		listen_learn_pair(&c->learn, &before, &after);
+		if (c->learn_on)
+			save_learnt(c, &before, &after);
 		if (c->format != 2)
 			print_learn(c);
 	}
@@ -332,6 +364,25 @@ static int serve(struct listen_cfg *c)
 	listen_learn_free(&c->learn);
 	json_decref(c->sessions);
 	return n;
+}
+
+/* --learn needs --device and an overlay folder to write to. */
+static int check_learn(const struct listen_cfg *c)
+{
+	const char *dir = getenv("MFPDOCTOR_PROFILES");
+	struct stat st;
+	if (!c->device)
+		fputs("mfpdoctor listen: --learn needs --device HOST (the printer whose error events are paired with "
+		      "the replies)\n", stderr);
+	else if (!dir || !*dir)
+		fputs("mfpdoctor listen: --learn writes to the site overlay, but MFPDOCTOR_PROFILES is not set; set it to "
+		      "your site profiles folder (e.g. export MFPDOCTOR_PROFILES=/etc/mfpdoctor/profiles)\n", stderr);
+	else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		fprintf(stderr, "mfpdoctor listen: --learn: MFPDOCTOR_PROFILES (%.200s) is not a folder; create it or "
+			"point it at your site profiles folder\n", dir);
+	else
+		return 0;
+	return MFP_EXIT_USAGE;
 }
 
 static int run(const struct cli_cmd *self, int argc, char **argv)
@@ -358,6 +409,12 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		listen_persona_free(&pe);
 		opt_snmp_free(&c.snmp);
 		return rc == 1 ? MFP_EXIT_OK : rc;
+	}
+	if (c.learn_on && (rc = check_learn(&c)) != 0) {
+		free(pos);
+		listen_persona_free(&pe);
+		opt_snmp_free(&c.snmp);
+		return rc;
 	}
 	if (c.device && (rc = opt_snmp_finish(&c.snmp, "listen", c.device)) != 0) {
 		free(pos);
@@ -389,7 +446,9 @@ const struct cli_cmd cmd_listen = {
 		"With --relay it passes the session to the real server instead (TLS terminated here with a\n"
 		"generated certificate, the server's certificate verified) and logs both sides, secrets redacted.\n"
 		"With --device HOST it reads the printer over SNMP before and after, compares its settings with\n"
-		"what it did, and pairs the error events it logged meanwhile with the replies it got.\n"
+		"what it did, and pairs the error events it logged meanwhile with the replies it got; --learn\n"
+		"adds those pairs to $MFPDOCTOR_PROFILES/observed/<vendor>.json, which `explain CODE` then shows\n"
+		"as \"Seen here\" (a local observation, never a published source).\n"
 		"Exit: 0 at least one session recorded, 3 none or could not listen, 64 usage error.",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),

@@ -9,6 +9,7 @@
 
 #include "core/stage.h"
 #include "kb/kb.h"
+#include "kb/observed.h"
 #include "util/buf.h"
 
 /* What the input as a whole was taken for. */
@@ -35,6 +36,7 @@ struct explain_match {
 	struct strlist families;   /* family display names, or "all" */
 	struct strlist replies;    /* SMTP replies that typically cause it */
 	struct strlist reply_notes;/* for each reply: our one-line reading of it ("" if none) */
+	struct kb_observations seen_here; /* local observations (listen --learn); never change a claim */
 	/* SMTP items */
 	struct strlist also;       /* other providers whose pattern also matched, "Name: meaning" */
 	struct strlist provider_uses; /* enhanced/basic code alone: providers using it, "Name (reply): meaning" */

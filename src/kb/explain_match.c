@@ -39,6 +39,7 @@ static void match_free(struct explain_match *m)
 	strlist_free(&m->families);
 	strlist_free(&m->replies);
 	strlist_free(&m->reply_notes);
+	kb_observations_free(&m->seen_here);
 	strlist_free(&m->also);
 	strlist_free(&m->provider_uses);
 }
@@ -237,6 +238,7 @@ void explain_add_vendor_match(struct explain_result *res, const struct kb_vendor
 	m->shown_as = xstrdup(profile_str(e, "shown_as"));
 	profile_strings(e, "fixes", &m->fixes);
 	vendor_families(m, h);
+	kb_observed_for_code(h->vendor->id, m->code, &m->seen_here);
 	size_t i;
 	const json_t *f;
 	json_array_foreach(json_object_get(e, "replies"), i, f) {

@@ -122,6 +122,21 @@ void listen_learn_pair(struct listen_learn *l, const struct device *before, cons
 	}
 }
 
+size_t listen_learn_observations(const struct listen_learn *l, const char *model, const char *date,
+				 struct kb_observations *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < l->npairs; i++) {
+		const struct listen_pair *q = &l->pairs[i];
+		if (!q->code || !q->reply || !q->stage)
+			continue;
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		out->v[out->n++] = (struct kb_observation){xstrdup(q->code), xstrdup(q->reply), xstrdup(q->stage),
+							   xstrdup(date), model && *model ? xstrdup(model) : NULL, 1};
+	}
+	return out->n;
+}
+
 json_t *listen_learn_json(const struct listen_learn *l, const char *host)
 {
 	json_t *j = json_object(), *c = json_array(), *p = json_array();

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "core/device.h"
+#include "kb/observed.h"
 #include "listen/listen.h"
 
 /* What one session did, kept after the session record is freed. */
@@ -39,6 +40,10 @@ void listen_learn_keep(struct listen_learn *l, const struct listen_session *s);
 void listen_learn_compare(struct listen_learn *l, const struct device *before, const char *bind, int port);
 /* Pairs each event in after that was not in before with the last refused reply of the sessions. */
 void listen_learn_pair(struct listen_learn *l, const struct device *before, const struct device *after);
+/* The pairs that got a refused reply, as observations for `--learn` (model may be NULL; date is
+ * YYYY-MM-DD). Pairs without a reply teach nothing and are left out. Returns out->n. */
+size_t listen_learn_observations(const struct listen_learn *l, const char *model, const char *date,
+				 struct kb_observations *out);
 json_t *listen_learn_json(const struct listen_learn *l, const char *host);
 void listen_learn_text(FILE *out, const struct listen_learn *l, const char *host);
 void listen_learn_free(struct listen_learn *l);

@@ -147,6 +147,29 @@ static json_t *list_json(const struct strlist *l)
 	return a;
 }
 
+/* "535 5.7.139 ... at AUTH, 2026-12-02, WorkCentre 7845 (local observation, not a published source)" */
+static char *seen_text(const struct kb_observation *o)
+{
+	char times[40] = "";
+	if (o->count > 1)
+		snprintf(times, sizeof(times), "seen %ld times; ", o->count);
+	return xasprintf("%s at %s, %s%s%s (%slocal observation, not a published source)", o->reply, o->stage, o->date,
+			 o->model ? ", " : "", o->model ? o->model : "", times);
+}
+
+static json_t *seen_json(const struct kb_observations *s)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < s->n; i++) {
+		const struct kb_observation *o = &s->v[i];
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:I, s:s}", "reply", json_text(o->reply), "stage",
+						   json_text(o->stage), "date", json_text(o->date), "model",
+						   o->model ? json_text(o->model) : json_null(), "count", (json_int_t)o->count,
+						   "source", "local observation"));
+	}
+	return a;
+}
+
 static json_t *match_json(const struct explain_match *m)
 {
 	const struct kb_explanation *e = &m->e;
@@ -195,6 +218,7 @@ static json_t *match_json(const struct explain_match *m)
 												: json_null()));
 		json_object_set_new(j, "replies", reps);
 		json_object_set_new(j, "reveal", m->reveal ? json_text(m->reveal) : json_null());
+		json_object_set_new(j, "observed", seen_json(&m->seen_here));
 	}
 	if (m->also.n)
 		json_object_set_new(j, "also_matches", list_json(&m->also));
@@ -333,6 +357,11 @@ static void text_match(FILE *out, const struct explain_result *r, size_t idx, co
 		field(out, "Model families:", buf_str(&b));
 		buf_free(&b);
 	}
+	for (size_t i = 0; i < m->seen_here.n; i++) {
+		char *t = seen_text(&m->seen_here.v[i]);
+		field(out, i ? "" : "Seen here:", t);
+		free(t);
+	}
 	text_list(out, "Provider uses:", &m->provider_uses);
 	text_list(out, "If the server is:", &m->also);
 	text_list(out, "Sources:", &e->sources);
@@ -460,6 +489,11 @@ static void md_match(struct buf *b, const struct explain_result *r, size_t idx)
 		}
 		buf_putc(b, '\n');
 	}
+	struct strlist seen = {0};
+	for (size_t i = 0; i < m->seen_here.n; i++)
+		strlist_add_owned(&seen, seen_text(&m->seen_here.v[i]));
+	md_list(b, "Seen here:", &seen);
+	strlist_free(&seen);
 	md_list(b, "Provider uses:", &m->provider_uses);
 	md_list(b, "If the server is:", &m->also);
 	md_list(b, "Sources:", &e->sources);

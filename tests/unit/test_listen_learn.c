@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "listen/listen_learn.h"
 
@@ -22,6 +23,33 @@ static void session(struct listen_session *s)
 	s->auths[0].mech = xstrdup("LOGIN");
 	s->auths[0].user = xstrdup("scan@example.com");
 	s->auths[0].reply = xstrdup("535 5.7.139 Authentication unsuccessful");
+}
+
+/* --learn: the pair becomes an observation in <dir>/observed/xerox.json that explain's reader
+ * finds under the code as typed. */
+static void learn_writes(const struct listen_learn *l)
+{
+	char dir[] = "/tmp/mfp-learn-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	struct kb_observations obs, back;
+	assert_int_equal(listen_learn_observations(l, "WorkCentre 7845", "2026-12-02", &obs), 1);
+	char err[300];
+	assert_int_equal(kb_observed_add(dir, "xerox", obs.v, obs.n, err, sizeof(err)), 0);
+	kb_observations_free(&obs);
+	setenv("MFPDOCTOR_PROFILES", dir, 1);
+	assert_int_equal(kb_observed_for_code("xerox", "017715", &back), 1);
+	assert_string_equal(back.v[0].reply, "535 5.7.139 Authentication unsuccessful");
+	assert_string_equal(back.v[0].stage, "AUTH");
+	assert_string_equal(back.v[0].date, "2026-12-02");
+	assert_string_equal(back.v[0].model, "WorkCentre 7845");
+	kb_observations_free(&back);
+	unsetenv("MFPDOCTOR_PROFILES");
+	char *f = xasprintf("%s/observed/xerox.json", dir), *sub = xasprintf("%s/observed", dir);
+	assert_int_equal(unlink(f), 0);
+	assert_int_equal(rmdir(sub), 0); /* nothing else (no temporary file) was left */
+	assert_int_equal(rmdir(dir), 0);
+	free(f);
+	free(sub);
 }
 
 static void pairs_new_events(void **state)
@@ -52,6 +80,7 @@ static void pairs_new_events(void **state)
 		tls |= strstr(l.compare.v[i], "set to TLS up to 1.2, but it offered up to TLSv1.0") != NULL;
 	}
 	assert_true(sec && tls);
+	learn_writes(&l);
 	listen_learn_free(&l);
 	device_free(&before);
 	device_free(&after);
