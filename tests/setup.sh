@@ -15,7 +15,7 @@ packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsn
           libxml2-dev libcmocka-dev openssl python3 python3-cryptography snmp snmpsim)
 if [ "$demo" -eq 0 ]; then
   # to run every test: reference clients, a real MTA, the browser for the HTML check, fuzzing
-  packages+=(python3-aiosmtpd swaks libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
+  packages+=(python3-aiosmtpd swaks msmtp libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
              chromium clang curl)
 fi
 if [ "$demo" -eq 0 ] && [ -f "$here/tests/sim/PACKAGES" ]; then
