@@ -122,6 +122,25 @@ void listen_learn_pair(struct listen_learn *l, const struct device *before, cons
 	}
 }
 
+/* s on one line (control characters become spaces), cut to max bytes at a UTF-8 boundary, so
+ * that the observation file accepts it (kb/observed.h bounds). */
+static char *one_line(const char *s, size_t max)
+{
+	if (!s || !*s)
+		return NULL;
+	size_t n = strlen(s);
+	if (n > max) {
+		n = max;
+		while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	char *o = xstrndup(s, n);
+	for (char *p = o; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return o;
+}
+
 size_t listen_learn_observations(const struct listen_learn *l, const char *model, const char *date,
 				 struct kb_observations *out)
 {
@@ -131,8 +150,8 @@ size_t listen_learn_observations(const struct listen_learn *l, const char *model
 		if (!q->code || !q->reply || !q->stage)
 			continue;
 		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
-		out->v[out->n++] = (struct kb_observation){xstrdup(q->code), xstrdup(q->reply), xstrdup(q->stage),
-							   xstrdup(date), model && *model ? xstrdup(model) : NULL, 1};
+		out->v[out->n++] = (struct kb_observation){one_line(q->code, 32), one_line(q->reply, 512),
+							   one_line(q->stage, 24), xstrdup(date), one_line(model, 128), 1};
 	}
 	return out->n;
 }

@@ -36,8 +36,20 @@ static void learn_writes(const struct listen_learn *l)
 	char err[300];
 	assert_int_equal(kb_observed_add(dir, "xerox", obs.v, obs.n, err, sizeof(err)), 0);
 	kb_observations_free(&obs);
+	/* a multi-line reply and an over-long model are kept on one line, cut to the file's bounds */
+	struct listen_learn l2 = {0};
+	l2.npairs = 1;
+	l2.pairs[0] = (struct listen_pair){(char *)"017-715", NULL, 1, (char *)"auth", (char *)"535-5.7.139 first\r\n535 5.7.139 second"};
+	char model[300];
+	memset(model, 'M', sizeof(model) - 1);
+	model[sizeof(model) - 1] = '\0';
+	assert_int_equal(listen_learn_observations(&l2, model, "2026-12-03", &obs), 1);
+	assert_string_equal(obs.v[0].reply, "535-5.7.139 first  535 5.7.139 second");
+	assert_int_equal(strlen(obs.v[0].model), 128);
+	assert_int_equal(kb_observed_add(dir, "xerox", obs.v, obs.n, err, sizeof(err)), 0);
+	kb_observations_free(&obs);
 	setenv("MFPDOCTOR_PROFILES", dir, 1);
-	assert_int_equal(kb_observed_for_code("xerox", "017715", &back), 1);
+	assert_int_equal(kb_observed_for_code("xerox", "017715", &back), 2);
 	assert_string_equal(back.v[0].reply, "535 5.7.139 Authentication unsuccessful");
 	assert_string_equal(back.v[0].stage, "AUTH");
 	assert_string_equal(back.v[0].date, "2026-12-02");
