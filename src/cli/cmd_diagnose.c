@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/diag_run.h"
 #include "cli/opt_replay.h"
 #include "cli/opt_snmp.h"
 #include "cli/secret.h"
@@ -94,6 +95,7 @@ struct diag_cfg {
 	int format; /* 0 text 1 json 2 md 3 html */
 	long timeout_s, budget_s;
 	double deadline;            /* clock_ms() by which the run ends */
+	const struct diag_hooks *hooks; /* NULL from the command line */
 };
 
 /* The SMTP test's reserved share of the budget, set aside before the device is read (0 with
@@ -333,7 +335,10 @@ static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
 	}
 	dg->req.budget_ms = given;
 	double start = clock_ms();
-	smtp_probe(&dg->req, &dg->smtp);
+	if (c->hooks && c->hooks->test_send)
+		c->hooks->test_send(c->hooks->ctx, &dg->req, &dg->smtp);
+	else
+		smtp_probe(&dg->req, &dg->smtp);
 	struct smtp_result *r = &dg->smtp;
 	/* the probe tells a budget cut (not tested) from a step that got no reply (a failure) */
 	smtp_rules_apply(&dg->req, r);
@@ -498,7 +503,7 @@ static int setup(const struct cli_cmd *self, int argc, char **argv, bool plugin,
 
 /* The whole run; plugin: the Nagios/Icinga form (`check`): one status line with performance
  * data plus the findings, and usage errors reported as UNKNOWN (3). */
-static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plugin)
+int diag_run(const struct cli_cmd *self, int argc, char **argv, bool plugin, const struct diag_hooks *hooks)
 {
 	struct diag_cfg c;
 	const char *host;
@@ -507,6 +512,12 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	int rc = setup(self, argc, argv, plugin, &c, &host, &smtp_pw, &web_pw, &out);
 	if (rc >= 0)
 		return rc;
+	c.hooks = hooks;
+	if (hooks && hooks->out) {
+		if (out != stdout)
+			fclose(out);
+		out = hooks->out;
+	}
 	c.ov.to = c.to;
 	c.ov.timeout_ms = c.timeout_s * 1000;
 	double t0 = clock_ms();
@@ -533,7 +544,7 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 	diagnose_conclude(&dg, day);
 	dg.elapsed_ms = clock_ms() - t0;
 	render(&c, &dg, out);
-	if (out != stdout)
+	if (out != stdout && !(hooks && out == hooks->out))
 		fclose(out);
 	int ex = (int)dg.status;
 	diagnosis_free(&dg);
@@ -549,12 +560,12 @@ static int run_mode(const struct cli_cmd *self, int argc, char **argv, bool plug
 
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
-	return run_mode(self, argc, argv, false);
+	return diag_run(self, argc, argv, false, NULL);
 }
 
 static int run_check(const struct cli_cmd *self, int argc, char **argv)
 {
-	return run_mode(self, argc, argv, true);
+	return diag_run(self, argc, argv, true, NULL);
 }
 
 const struct cli_cmd cmd_diagnose = {
