@@ -8,6 +8,15 @@
 #include "core/finding.h"
 #include "util/buf.h"
 
+/* Sorted by long name, like every table. */
+const struct cli_opt cli_common_opts[] = {
+	{"color", 0, CLI_VALUE, CLI_COMMON_COLOR, "auto|always|never", "colour in terminal output (default auto: a terminal, NO_COLOR unset or empty, TERM not dumb)", "Common options"},
+	{"help", 'h', CLI_FLAG, CLI_COMMON_HELP, NULL, "show this help", "Common options"},
+	{"profiles", 0, CLI_VALUE, CLI_COMMON_PROFILES, "DIR", "site profile folder (default $MFPDOCTOR_PROFILES, else /etc/mfpdoctor/profiles)", "Common options"},
+	{"version", 'V', CLI_FLAG, CLI_COMMON_VERSION, NULL, "print the version of mfpdoctor and its libraries", "Common options"},
+};
+const size_t cli_ncommon_opts = sizeof(cli_common_opts) / sizeof(cli_common_opts[0]);
+
 static int cmp_opt(const void *key, const void *elem)
 {
 	const struct cli_opt *o = elem;

@@ -20,6 +20,13 @@ struct cli_opt {
 	const char *category;         /* help section, e.g. "Connection" */
 };
 
+/* Options every subcommand takes besides its own table: --color, -h/--help, --profiles DIR,
+ * -V/--version. cli_parse handles them itself (they never reach a command's setter); help, the
+ * man page and the shell completions list them. Ids are negative (CLI_COMMON_*). */
+enum { CLI_COMMON_COLOR = -100, CLI_COMMON_HELP, CLI_COMMON_PROFILES, CLI_COMMON_VERSION };
+extern const struct cli_opt cli_common_opts[];
+extern const size_t cli_ncommon_opts;
+
 /* The setter gets each option as it is parsed. It returns 0, or -1 after writing a message
  * naming what was wrong into err (errsz bytes). */
 typedef int (*cli_setter)(void *cfg, int id, const char *value, char *err, size_t errsz);

@@ -412,6 +412,27 @@ static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
 		fprintf(stderr, "mfpdoctor diagnose: could not write the report\n");
 }
 
+/* scan --output-dir: the full report in every file format, next to the one printed. */
+static void save_copies(struct diag_cfg *c, struct diagnosis *dg, const char *stem)
+{
+	static const struct { int format; const char *ext; } kinds[] = {{1, "json"}, {2, "md"}, {3, "html"}};
+	int keep = c->format;
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		char *path = xasprintf("%s.%s", stem, kinds[i].ext);
+		FILE *f = fopen(path, "w");
+		if (f) {
+			c->format = kinds[i].format;
+			render(c, dg, f);
+			if (fclose(f) != 0)
+				f = NULL;
+		}
+		if (!f)
+			fprintf(stderr, "mfpdoctor diagnose: cannot write %s\n", path);
+		free(path);
+	}
+	c->format = keep;
+}
+
 /* With --replay the device comes from a recording: the report says so, and the test send (which
  * would go to the real mail server) runs only when the user names a server. */
 static void replay_test_policy(struct diag_cfg *c, struct diagnosis *dg)
@@ -544,6 +565,8 @@ int diag_run(const struct cli_cmd *self, int argc, char **argv, bool plugin, con
 	diagnose_conclude(&dg, day);
 	dg.elapsed_ms = clock_ms() - t0;
 	render(&c, &dg, out);
+	if (hooks && hooks->save_stem)
+		save_copies(&c, &dg, hooks->save_stem);
 	if (out != stdout && !(hooks && out == hooks->out))
 		fclose(out);
 	int ex = (int)dg.status;

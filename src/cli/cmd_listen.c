@@ -23,6 +23,7 @@
 #include "listen/listen_server.h"
 #include "report/smtp_report.h"
 #include "util/redact.h"
+#include "profile/profile.h"
 
 enum {
 	O_BIND, O_CERT, O_DURATION, O_FORMAT, O_IDLE, O_KEEP, O_KEY, O_MAX_SIZE, O_PERSONA, O_PORT, O_QUIET,
@@ -303,7 +304,7 @@ static void save_learnt(struct listen_cfg *c, const struct device *before, const
 	strftime(date, sizeof(date), "%Y-%m-%d", gmtime_r(&now, &tm));
 	struct kb_observations obs;
 	size_t n = listen_learn_observations(&c->learn, model ? model : device_value(before, "identity.model"), date, &obs);
-	const char *dir = getenv("MFPDOCTOR_PROFILES");
+	const char *dir = profile_site_dir();
 	if (!n)
 		fputs("mfpdoctor listen: --learn: nothing to learn (no new device event after a refused reply)\n", stderr);
 	else if (!vendor || !kb_observed_id_ok(vendor))
@@ -369,7 +370,7 @@ static int serve(struct listen_cfg *c)
 /* --learn needs --device and an overlay folder to write to. */
 static int check_learn(const struct listen_cfg *c)
 {
-	const char *dir = getenv("MFPDOCTOR_PROFILES");
+	const char *dir = profile_site_dir();
 	struct stat st;
 	if (!c->device)
 		fputs("mfpdoctor listen: --learn needs --device HOST (the printer whose error events are paired with "

@@ -16,6 +16,8 @@ struct diag_hooks {
 	int (*test_send)(void *ctx, const struct smtp_request *req, struct smtp_result *res);
 	/* Where the report goes instead of standard output / --output (NULL: as the options say). */
 	FILE *out;
+	/* When set, the report is also written as STEM.json, STEM.md and STEM.html (scan --output-dir). */
+	const char *save_stem;
 };
 
 /* Runs diagnose (plugin false) or check (plugin true) on argv (argv[0] is the subcommand name);

@@ -2,6 +2,7 @@
  * docs/profiles-observed.md. The file is small JSON (bounded); anything invalid is skipped with a
  * warning, never trusted. */
 #include "kb/observed.h"
+#include "profile/profile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -151,7 +152,7 @@ size_t kb_observed_for_code(const char *vendor_id, const char *code, struct kb_o
 {
 	struct kb_observations all;
 	struct strlist warn = {0};
-	kb_observed_load(getenv("MFPDOCTOR_PROFILES"), vendor_id, &all, &warn);
+	kb_observed_load(profile_site_dir(), vendor_id, &all, &warn);
 	for (size_t i = 0; i < warn.n; i++)
 		fprintf(stderr, "mfpdoctor: warning: profile %s\n", warn.v[i]);
 	strlist_free(&warn);

@@ -44,7 +44,7 @@ void kb_vendor_ids(struct strlist *out)
 		else
 			free(id);
 	}
-	const char *dir = getenv("MFPDOCTOR_PROFILES");
+	const char *dir = profile_site_dir();
 	DIR *d = dir && *dir ? opendir(dir) : NULL;
 	struct dirent *e;
 	while (d && (e = readdir(d)) != NULL) {

@@ -9,12 +9,34 @@
 
 #include "profile/embedded.h"
 
+#ifndef MFPDOCTOR_SYSCONFDIR
+#define MFPDOCTOR_SYSCONFDIR "/etc"
+#endif
+
+static const char *site_dir_opt; /* --profiles DIR */
+
+void profile_set_site_dir(const char *dir)
+{
+	site_dir_opt = dir && *dir ? dir : NULL;
+}
+
+const char *profile_site_dir(void)
+{
+	if (site_dir_opt)
+		return site_dir_opt;
+	const char *e = getenv("MFPDOCTOR_PROFILES");
+	if (e && *e)
+		return e;
+	struct stat st;
+	static const char sys[] = MFPDOCTOR_SYSCONFDIR "/mfpdoctor/profiles";
+	return stat(sys, &st) == 0 && S_ISDIR(st.st_mode) ? sys : NULL;
+}
+
 static const char *overlay(const char *dir)
 {
 	if (dir && *dir)
 		return dir;
-	const char *e = getenv("MFPDOCTOR_PROFILES");
-	return e && *e ? e : NULL;
+	return profile_site_dir();
 }
 
 static json_t *parse_file(const char *full, const char *rel, struct strlist *errors)

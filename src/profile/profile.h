@@ -6,6 +6,12 @@
 #include <jansson.h>
 #include "util/buf.h"
 
+/* The site profile directory: --profiles DIR (set with profile_set_site_dir), else
+ * $MFPDOCTOR_PROFILES, else SYSCONFDIR/mfpdoctor/profiles (/etc/mfpdoctor/profiles) when it is a
+ * directory, else NULL. Every overlay lookup below uses it when overlay_dir is NULL. */
+const char *profile_site_dir(void);
+void profile_set_site_dir(const char *dir);
+
 /* Called for each profile whose path starts with prefix ("mail/", "smtp/", "" for all).
  * path is relative to devices/ ("mail/office365.json"); root is borrowed (valid during the call). */
 typedef void (*profile_fn)(const char *path, json_t *root, void *user);
