@@ -1,56 +1,242 @@
-/* cli/cli.c — option-table parser and help generator; see cli.h. */
+/* cli/cli.c — the option parser (getopt_long's rules, driven by the tables), the common options
+ * and the colour decision; see cli.h. The help text is laid out in cli/cli_help.c. */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/finding.h"
+#include "profile/profile.h"
 #include "util/buf.h"
 
 /* Sorted by long name, like every table. */
 const struct cli_opt cli_common_opts[] = {
-	{"color", 0, CLI_VALUE, CLI_COMMON_COLOR, "auto|always|never", "colour in terminal output (default auto: a terminal, NO_COLOR unset or empty, TERM not dumb)", "Common options"},
+	{"color", 0, CLI_VALUE, CLI_COMMON_COLOR, "auto|always|never", "colour in terminal output; auto (default): only on a terminal, with NO_COLOR unset or empty and TERM not dumb; always: also into a pipe (less -R)", "Common options"},
 	{"help", 'h', CLI_FLAG, CLI_COMMON_HELP, NULL, "show this help", "Common options"},
 	{"profiles", 0, CLI_VALUE, CLI_COMMON_PROFILES, "DIR", "site profile folder (default $MFPDOCTOR_PROFILES, else /etc/mfpdoctor/profiles)", "Common options"},
 	{"version", 'V', CLI_FLAG, CLI_COMMON_VERSION, NULL, "print the version of mfpdoctor and its libraries", "Common options"},
 };
 const size_t cli_ncommon_opts = sizeof(cli_common_opts) / sizeof(cli_common_opts[0]);
 
-static int cmp_opt(const void *key, const void *elem)
+static enum cli_colour colour_mode = CLI_COLOUR_AUTO;
+
+void cli_set_colour(enum cli_colour mode)
 {
-	const struct cli_opt *o = elem;
-	return strcmp((const char *)key, o->lname);
+	colour_mode = mode;
 }
 
-static const struct cli_opt *find_long(const struct cli_cmd *cmd, const char *name)
+enum cli_colour cli_colour_mode(void)
 {
-	return bsearch(name, cmd->opts, cmd->nopts, sizeof(*cmd->opts), cmp_opt);
+	return colour_mode;
 }
 
+bool cli_use_colour(FILE *out)
+{
+	if (colour_mode != CLI_COLOUR_AUTO)
+		return colour_mode == CLI_COLOUR_ALWAYS;
+	if (!out || !isatty(fileno(out)))
+		return false;
+	const char *no = getenv("NO_COLOR");
+	if (no && *no)
+		return false;
+	const char *term = getenv("TERM");
+	return term && *term && strcmp(term, "dumb") != 0;
+}
+
+/* One parse: where options go and where a usage error goes (err NULL: stderr). */
+struct parser {
+	const struct cli_cmd *cmd;
+	void *cfg;
+	cli_setter set;
+	char *err;
+	size_t errsz;
+};
+
+MFP_PRINTF(2, 3) static int fail(const struct parser *p, const char *fmt, ...)
+{
+	char msg[700];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->err)
+		snprintf(p->err, p->errsz, "%s", msg);
+	else
+		fprintf(stderr, "mfpdoctor %s: %s\nTry 'mfpdoctor %s --help'.\n", p->cmd->name, msg, p->cmd->name);
+	return MFP_EXIT_USAGE;
+}
+
+static bool is_common(const struct cli_opt *o)
+{
+	return o >= cli_common_opts && o < cli_common_opts + cli_ncommon_opts;
+}
+
+/* The command's own option with letter c, else the common one. */
 static const struct cli_opt *find_short(const struct cli_cmd *cmd, char c)
 {
 	for (size_t i = 0; i < cmd->nopts; i++)
 		if (cmd->opts[i].sname == c)
 			return &cmd->opts[i];
+	for (size_t i = 0; i < cli_ncommon_opts; i++)
+		if (cli_common_opts[i].sname == c)
+			return &cli_common_opts[i];
 	return NULL;
 }
 
-static int usage_error(const struct cli_cmd *cmd, const char *msg)
+#define MAX_CANDIDATES 16
+
+/* getopt_long's rule: an exact name wins; else every option name is a prefix of is a
+ * candidate (one: that option; more: ambiguous). Returns the number of candidates. */
+static size_t find_long(const struct cli_cmd *cmd, const char *name, size_t n, const struct cli_opt **cand)
 {
-	fprintf(stderr, "mfpdoctor %s: %s\n", cmd->name, msg);
-	fprintf(stderr, "Try 'mfpdoctor %s --help'.\n", cmd->name);
-	return MFP_EXIT_USAGE;
+	const struct cli_opt *tabs[2] = {cmd->opts, cli_common_opts};
+	size_t ns[2] = {cmd->nopts, cli_ncommon_opts}, nc = 0;
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; i < ns[t]; i++)
+			if (strncmp(tabs[t][i].lname, name, n) == 0 && tabs[t][i].lname[n] == '\0') {
+				cand[0] = &tabs[t][i];
+				return 1;
+			}
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; i < ns[t]; i++)
+			if (strncmp(tabs[t][i].lname, name, n) == 0) {
+				if (nc < MAX_CANDIDATES)
+					cand[nc] = &tabs[t][i];
+				nc++;
+			}
+	return nc;
 }
 
-static int apply(const struct cli_cmd *cmd, const struct cli_opt *o, const char *val, void *cfg,
-		 cli_setter set)
+static int common_option(const struct parser *p, const struct cli_opt *o, const char *val)
 {
+	char msg[300];
+	struct stat st;
+	switch (o->id) {
+	case CLI_COMMON_HELP:
+		cli_print_help(p->cmd, stdout);
+		return 1;
+	case CLI_COMMON_VERSION:
+		cli_print_version(stdout);
+		return 1;
+	case CLI_COMMON_COLOR: {
+		int i = cli_parse_choice("color", val, "auto|always|never", msg, sizeof(msg));
+		if (i < 0)
+			return fail(p, "%s", msg);
+		cli_set_colour((enum cli_colour)i);
+		return 0;
+	}
+	case CLI_COMMON_PROFILES:
+		if (stat(val, &st) != 0)
+			return fail(p, "--profiles: cannot use '%.200s': %s (give the folder that holds the site's "
+				    "profiles)", val, strerror(errno));
+		if (!S_ISDIR(st.st_mode))
+			return fail(p, "--profiles: '%.200s' is not a directory (give the folder that holds the site's "
+				    "profiles, not a file in it)", val);
+		profile_set_site_dir(val);
+		return 0;
+	}
+	return fail(p, "option '--%s' is not handled", o->lname);
+}
+
+static int dispatch(const struct parser *p, const struct cli_opt *o, const char *val)
+{
+	if (is_common(o))
+		return common_option(p, o, val);
 	char err[512] = "";
-	if (set(cfg, o->id, val, err, sizeof(err)) != 0) {
-		if (!err[0])
-			snprintf(err, sizeof(err), "invalid value for --%s", o->lname);
-		return usage_error(cmd, err);
+	if (p->set(p->cfg, o->id, val, err, sizeof(err)) != 0)
+		return err[0] ? fail(p, "%s", err) : fail(p, "invalid value for --%s", o->lname);
+	return 0;
+}
+
+static int ambiguous(const struct parser *p, const char *arg, size_t n, const struct cli_opt **cand, size_t nc)
+{
+	struct buf b = {0};
+	for (size_t k = 0; k < nc && k < MAX_CANDIDATES; k++)
+		buf_printf(&b, " '--%s'", cand[k]->lname);
+	if (nc > MAX_CANDIDATES)
+		buf_printf(&b, " ...");
+	int rc = fail(p, "option '--%.*s' is ambiguous; possibilities:%s", (int)(n > 60 ? 60 : n), arg, b.data);
+	buf_free(&b);
+	return rc;
+}
+
+/* argv[*i] is "--name", "--name=value" or "--prefix[=value]". */
+static int long_option(const struct parser *p, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i] + 2;
+	const char *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	const struct cli_opt *cand[MAX_CANDIDATES];
+	size_t nc = n ? find_long(p->cmd, a, n, cand) : 0;
+	if (nc == 0)
+		return fail(p, "unknown option '--%.*s'", (int)(n > 60 ? 60 : n), a);
+	if (nc > 1)
+		return ambiguous(p, a, n, cand, nc);
+	const struct cli_opt *o = cand[0];
+	const char *val = NULL;
+	if (eq) {
+		if (o->arg == CLI_FLAG)
+			return fail(p, "option '--%s' takes no value", o->lname);
+		val = eq + 1;
+	} else if (o->arg == CLI_VALUE) {
+		if (*i + 1 >= argc)
+			return fail(p, "option '--%s' needs a value (%s)", o->lname, o->metavar ? o->metavar : "VALUE");
+		val = argv[++*i];
+	}
+	return dispatch(p, o, val);
+}
+
+/* argv[*i] is "-x", a bundle "-vk", or "-p25" / "-vp25" / "-vp 25". */
+static int short_options(const struct parser *p, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	for (size_t k = 1; a[k]; k++) {
+		const struct cli_opt *o = find_short(p->cmd, a[k]);
+		if (!o && isgraph((unsigned char)a[k]) && (k > 1 || a[k + 1]))
+			return fail(p, "unknown option '-%c' (in '%.60s')", a[k], a);
+		if (!o)
+			return fail(p, "unknown option '%.60s'", a);
+		if (o->arg == CLI_FLAG) {
+			int rc = dispatch(p, o, NULL);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (a[k + 1])
+			return dispatch(p, o, a + k + 1);
+		if (*i + 1 >= argc)
+			return fail(p, "option '--%s' needs a value (%s)", o->lname, o->metavar ? o->metavar : "VALUE");
+		return dispatch(p, o, argv[++*i]);
+	}
+	return 0;
+}
+
+int cli_parse_err(const struct cli_cmd *cmd, int argc, char **argv, void *cfg, cli_setter set,
+		  char **pos, int *npos, char *err, size_t errsz)
+{
+	struct parser p = {cmd, cfg, set, err && errsz ? err : NULL, errsz};
+	if (p.err)
+		p.err[0] = '\0';
+	*npos = 0;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (a[0] != '-' || a[1] == '\0') { /* "-" is a positional argument */
+			pos[(*npos)++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			while (++i < argc)
+				pos[(*npos)++] = argv[i];
+			break;
+		}
+		int rc = a[1] == '-' ? long_option(&p, argc, argv, &i) : short_options(&p, argc, argv, &i);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
@@ -58,114 +244,30 @@ static int apply(const struct cli_cmd *cmd, const struct cli_opt *o, const char 
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *cfg, cli_setter set,
 	      char **pos, int *npos)
 {
-	char msg[300];
-	*npos = 0;
-	for (int i = 1; i < argc; i++) {
-		char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			while (++i < argc)
-				pos[(*npos)++] = argv[i];
-			break;
-		}
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			cli_print_help(cmd, stdout);
-			return 1;
-		}
-		const struct cli_opt *o = NULL;
-		const char *val = NULL;
-		if (a[0] == '-' && a[1] == '-') {
-			char name[64];
-			const char *eq = strchr(a + 2, '=');
-			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			if (n >= sizeof(name)) {
-				snprintf(msg, sizeof(msg), "unknown option '%.40s…'", a);
-				return usage_error(cmd, msg);
-			}
-			memcpy(name, a + 2, n);
-			name[n] = '\0';
-			o = find_long(cmd, name);
-			if (!o) {
-				snprintf(msg, sizeof(msg), "unknown option '--%s'", name);
-				return usage_error(cmd, msg);
-			}
-			if (eq) {
-				if (o->arg == CLI_FLAG) {
-					snprintf(msg, sizeof(msg), "option '--%s' takes no value", name);
-					return usage_error(cmd, msg);
-				}
-				val = eq + 1;
-			}
-		} else if (a[0] == '-' && a[1] && a[2] == '\0') {
-			o = find_short(cmd, a[1]);
-			if (!o) {
-				snprintf(msg, sizeof(msg), "unknown option '%s'", a);
-				return usage_error(cmd, msg);
-			}
-		} else {
-			pos[(*npos)++] = a;
-			continue;
-		}
-		if (o->arg == CLI_VALUE && !val) {
-			if (i + 1 >= argc) {
-				snprintf(msg, sizeof(msg), "option '--%s' needs a value (%s)", o->lname,
-					 o->metavar ? o->metavar : "VALUE");
-				return usage_error(cmd, msg);
-			}
-			val = argv[++i];
-		}
-		int rc = apply(cmd, o, val, cfg, set);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-void cli_print_help(const struct cli_cmd *cmd, FILE *out)
-{
-	fprintf(out, "Usage: mfpdoctor %s\n\n", cmd->usage);
-	if (cmd->description)
-		fprintf(out, "%s\n", cmd->description);
-	/* Categories in order of first appearance in the table. */
-	const char *cats[32];
-	size_t ncats = 0;
-	for (size_t i = 0; i < cmd->nopts; i++) {
-		const char *c = cmd->opts[i].category ? cmd->opts[i].category : "Options";
-		size_t k;
-		for (k = 0; k < ncats; k++)
-			if (strcmp(cats[k], c) == 0)
-				break;
-		if (k == ncats && ncats < ARRAY_SIZE(cats))
-			cats[ncats++] = c;
-	}
-	for (size_t k = 0; k < ncats; k++) {
-		fprintf(out, "\n%s:\n", cats[k]);
-		for (size_t i = 0; i < cmd->nopts; i++) {
-			const struct cli_opt *o = &cmd->opts[i];
-			const char *c = o->category ? o->category : "Options";
-			if (strcmp(c, cats[k]) != 0)
-				continue;
-			char lhs[96];
-			if (o->sname)
-				snprintf(lhs, sizeof(lhs), "-%c, --%s%s%s", o->sname, o->lname,
-					 o->arg == CLI_VALUE ? " " : "", o->arg == CLI_VALUE ? o->metavar : "");
-			else
-				snprintf(lhs, sizeof(lhs), "    --%s%s%s", o->lname,
-					 o->arg == CLI_VALUE ? " " : "", o->arg == CLI_VALUE ? o->metavar : "");
-			if (strlen(lhs) > 30)
-				fprintf(out, "  %s\n  %-30s  %s\n", lhs, "", o->help);
-			else
-				fprintf(out, "  %-30s  %s\n", lhs, o->help);
-		}
-	}
-	fprintf(out, "\n  -h, --help                      show this help\n");
+	return cli_parse_err(cmd, argc, argv, cfg, set, pos, npos, NULL, 0);
 }
 
 int cli_table_check(const struct cli_opt *opts, size_t n, char *err, size_t errsz)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (!opts[i].lname || !opts[i].lname[0] || strchr(opts[i].lname, '=')) {
+			snprintf(err, errsz, "option %zu has no usable long name", i);
+			return -1;
+		}
 		if (i && strcmp(opts[i - 1].lname, opts[i].lname) >= 0) {
 			snprintf(err, errsz, "option table not sorted/unique at '%s' after '%s'",
 				 opts[i].lname, opts[i - 1].lname);
+			return -1;
+		}
+		for (size_t k = 0; opts != cli_common_opts && k < cli_ncommon_opts; k++)
+			if (strcmp(opts[i].lname, cli_common_opts[k].lname) == 0) {
+				snprintf(err, errsz, "option '--%s' is a common option (cli_common_opts): every command has "
+					 "it already; give this one another name", opts[i].lname);
+				return -1;
+			}
+		if (opts[i].sname && !isalnum((unsigned char)opts[i].sname)) {
+			snprintf(err, errsz, "option '%s': short option '%c' is not a letter or digit", opts[i].lname,
+				 opts[i].sname);
 			return -1;
 		}
 		for (size_t j = i + 1; opts[i].sname && j < n; j++)
@@ -175,6 +277,10 @@ int cli_table_check(const struct cli_opt *opts, size_t n, char *err, size_t errs
 			}
 		if (!opts[i].help || !*opts[i].help) {
 			snprintf(err, errsz, "option '%s' has no help line", opts[i].lname);
+			return -1;
+		}
+		if (opts[i].arg == CLI_VALUE && (!opts[i].metavar || !*opts[i].metavar)) {
+			snprintf(err, errsz, "option '%s' takes a value but names none (metavar)", opts[i].lname);
 			return -1;
 		}
 	}

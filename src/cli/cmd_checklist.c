@@ -133,7 +133,7 @@ static int run_checked(const struct checklist_cfg *c)
 	} else if (c->format == 2)
 		checklist_report_md(stdout, &cl);
 	else
-		checklist_report_text(stdout, &cl, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		checklist_report_text(stdout, &cl, cli_use_colour(stdout));
 	checklist_free(&cl);
 	return MFP_EXIT_OK;
 }

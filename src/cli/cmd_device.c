@@ -163,7 +163,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	} else if (c.format == 2)
 		device_report_md(out, &d);
 	else
-		device_report_text(out, &d, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		device_report_text(out, &d, cli_use_colour(stdout));
 	opt_replay_footer(out, &rp, c.format);
 	if (out != stdout)
 		redact_sink_close(&k, stdout);

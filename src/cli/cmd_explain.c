@@ -164,7 +164,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	} else if (c.format == 2) {
 		explain_report_md(stdout, &res);
 	} else {
-		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		bool colour = cli_use_colour(stdout);
 		explain_report_text(stdout, &res, colour);
 	}
 	explain_result_free(&res);

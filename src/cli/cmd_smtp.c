@@ -252,7 +252,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 	} else if (c.format == 2) {
 		smtp_report_md(out, q, &res, c.verbose);
 	} else {
-		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		bool colour = cli_use_colour(stdout);
 		smtp_report_text(out, q, &res, colour, c.verbose);
 	}
 	if (out != stdout)

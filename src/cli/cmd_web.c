@@ -123,7 +123,7 @@ static void render(const struct web_cfg *c, const struct device *d, const struct
 	} else if (c->format == 2) {
 		web_report_md(out, d, t);
 	} else {
-		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		bool colour = cli_use_colour(stdout);
 		web_report_text(out, d, t, colour);
 	}
 	if (out != stdout)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 #include "cli/commands.h"
 #include "core/finding.h"
 #include "core/versions.h"
@@ -29,44 +30,77 @@ const struct cli_cmd *cli_find_command(const char *name)
 	return NULL;
 }
 
-static void print_global_help(FILE *out)
+void cli_print_global_help(FILE *out)
 {
 	fputs("mfpdoctor — why does this printer's scan-to-email fail, and what to change.\n\n"
-	      "Usage: mfpdoctor COMMAND [options]   (mfpdoctor COMMAND --help for details)\n\n"
+	      "Usage: mfpdoctor COMMAND [options]\n"
+	      "       mfpdoctor help COMMAND     (the same as: mfpdoctor COMMAND --help)\n\n"
 	      "Commands:\n", out);
+	size_t w = 0;
 	for (size_t i = 0; i < cli_ncommands; i++)
-		fprintf(out, "  %-10s  %s\n", cli_commands[i]->name, cli_commands[i]->summary);
-	fputs("\nExit codes: 0 passed/no problem · 1 warnings · 2 failed (scan-to-email will fail)\n"
-	      "            3 could not test/diagnose · 64 usage error\n"
-	      "\n  --version   print mfpdoctor, libcurl (with its TLS backend) and net-snmp versions\n", out);
+		if (strlen(cli_commands[i]->name) > w)
+			w = strlen(cli_commands[i]->name);
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		fprintf(out, "  %-*s  ", (int)w, cli_commands[i]->name);
+		cli_help_wrap(out, cli_commands[i]->summary, w + 4, w + 4);
+	}
+	cli_help_section(out, "Common options (every command)", cli_common_opts, cli_ncommon_opts, NULL, NULL,
+			 cli_help_column(NULL));
+	fputs("\nOptions work as in other GNU tools: -vk bundles -v and -k; -p25, --port=25 and --port 25\n"
+	      "are the same; --serv is short for --server (when only one option starts so); -- ends\n"
+	      "the options; '-' as a FILE means standard input (a secret: its first line) or output.\n"
+	      "\nExit codes: 0 passed/no problem · 1 warnings · 2 failed (scan-to-email will fail)\n"
+	      "            3 could not test/diagnose · 64 usage error\n", out);
 }
 
-static void print_version(void)
+void cli_print_version(FILE *out)
 {
 	struct versions v;
 	versions_get(&v);
-	printf("mfpdoctor %s\nlibcurl %s (%s)\nnet-snmp %s\njansson %s\nlibxml2 %s\n", v.mfpdoctor,
-	       v.libcurl, v.tls_backend, v.netsnmp, v.jansson, v.libxml2);
+	fprintf(out, "mfpdoctor %s\nlibcurl %s (%s)\nnet-snmp %s\njansson %s\nlibxml2 %s\n", v.mfpdoctor, v.libcurl,
+		v.tls_backend, v.netsnmp, v.jansson, v.libxml2);
+}
+
+/* `mfpdoctor help [COMMAND]`: the global help, or COMMAND's (the same text as COMMAND --help). */
+static int help_command(int argc, char **argv)
+{
+	if (argc < 3) {
+		cli_print_global_help(stdout);
+		return MFP_EXIT_OK;
+	}
+	const struct cli_cmd *cmd = cli_find_command(argv[2]);
+	if (!cmd || argc > 3) {
+		if (!cmd)
+			fprintf(stderr, "mfpdoctor help: unknown command '%.60s'\n", argv[2]);
+		else
+			fprintf(stderr, "mfpdoctor help: give one command (unexpected '%.60s')\n", argv[3]);
+		fputs("Try 'mfpdoctor help' for the list of commands.\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
+	cli_print_help(cmd, stdout);
+	return MFP_EXIT_OK;
 }
 
 int cli_main(int argc, char **argv)
 {
 	if (argc < 2) {
-		print_global_help(stderr);
+		cli_print_global_help(stderr);
 		return MFP_EXIT_USAGE;
 	}
 	const char *c = argv[1];
-	if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
-		print_global_help(stdout);
+	if (strcmp(c, "help") == 0)
+		return help_command(argc, argv);
+	if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0) {
+		cli_print_global_help(stdout);
 		return MFP_EXIT_OK;
 	}
-	if (strcmp(c, "--version") == 0 || strcmp(c, "version") == 0) {
-		print_version();
+	if (strcmp(c, "--version") == 0 || strcmp(c, "-V") == 0 || strcmp(c, "version") == 0) {
+		cli_print_version(stdout);
 		return MFP_EXIT_OK;
 	}
 	const struct cli_cmd *cmd = cli_find_command(c);
 	if (cmd)
 		return cmd->run(cmd, argc - 1, argv + 1);
-	fprintf(stderr, "mfpdoctor: unknown command '%.60s'. Try 'mfpdoctor --help'.\n", c);
+	fprintf(stderr, "mfpdoctor: unknown command '%.60s'\nTry 'mfpdoctor help' for the list of commands.\n", c);
 	return MFP_EXIT_USAGE;
 }
