@@ -79,7 +79,14 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		c->max_objects = n;
 		return 0;
 	case O_NO_WEB: c->no_web = true; return 0;
-	case O_OUTPUT: c->output = v; return 0;
+	case O_OUTPUT:
+		if (strcmp(v, "-") == 0) { /* '-' is standard output elsewhere; a recording is several files */
+			snprintf(err, errsz, "--output: a recording is a directory of several files, so it cannot go to "
+				 "standard output ('-'); give a new or empty directory, e.g. -o rec-printer1");
+			return -1;
+		}
+		c->output = v;
+		return 0;
 	case O_TIMEOUT:
 		if (cli_parse_long("timeout", v, 1, 120, &n, err, errsz))
 			return -1;

@@ -1,8 +1,9 @@
-/* cli/secret.c — secrets from env, file, prompt or argv; see secret.h. */
+/* cli/secret.c — secrets from env, file (or "-": standard input), prompt or argv; see secret.h. */
 #include "cli/secret.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,11 @@
 #include "util/buf.h"
 #include "util/redact.h"
 
-static char *read_file(const char *path, char *err, size_t errsz)
+static char *read_file(const char *what, const char *path, char *err, size_t errsz)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, errsz, "cannot read password file %s: %s", path, strerror(errno));
+		snprintf(err, errsz, "cannot read password file %s (for the %s): %s", path, what, strerror(errno));
 		return NULL;
 	}
 	struct buf b = {0};
@@ -29,6 +30,57 @@ static char *read_file(const char *path, char *err, size_t errsz)
 	/* the first line only, without its newline */
 	char *s = buf_steal(&b);
 	s[strcspn(s, "\r\n")] = '\0';
+	return s;
+}
+
+static bool stdin_taken; /* one secret per run may come from "-" */
+
+/* "-": the first line of standard input, read up to its newline only (the rest stays unread),
+ * never echoed when standard input is a terminal. */
+static char *read_stdin(const char *what, char *err, size_t errsz)
+{
+	if (stdin_taken) {
+		snprintf(err, errsz, "the %s cannot come from standard input ('-'): another secret was already read "
+			 "from it; give this one in a file or the environment", what);
+		return NULL;
+	}
+	stdin_taken = true;
+	struct termios old;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		struct termios noecho = old;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		fprintf(stderr, "%s (standard input, not echoed): ", what);
+		fflush(stderr);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
+	}
+	char line[8192];
+	size_t n = 0;
+	int ch = EOF;
+	bool any = false, cut = false;
+	while ((ch = getc(stdin)) != EOF && ch != '\n') {
+		any = true;
+		if (n + 1 < sizeof(line))
+			line[n++] = (char)ch;
+		else
+			cut = true;
+	}
+	line[n] = '\0';
+	bool failed = ferror(stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (failed || cut || (!any && ch == EOF)) {
+		snprintf(err, errsz, "the %s was to come from standard input ('-'), but %s", what,
+			 failed ? "reading it failed" : cut ? "its first line is longer than 8 KiB" :
+			 "it was empty (pipe the secret in, e.g. from a file or a vault command)");
+		OPENSSL_cleanse(line, sizeof(line));
+		return NULL;
+	}
+	line[strcspn(line, "\r")] = '\0';
+	char *s = xstrdup(line);
+	OPENSSL_cleanse(line, sizeof(line));
 	return s;
 }
 
@@ -66,7 +118,8 @@ char *secret_get(const struct secret_source *src, char *err, size_t errsz)
 	char *s = NULL;
 	err[0] = '\0';
 	if (src->file) {
-		s = read_file(src->file, err, errsz);
+		s = strcmp(src->file, "-") == 0 ? read_stdin(src->what, err, errsz)
+						  : read_file(src->what, src->file, err, errsz);
 		if (!s)
 			return NULL;
 	} else if (src->argv_value) {

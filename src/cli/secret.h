@@ -7,7 +7,8 @@
 struct secret_source {
 	const char *what;        /* "SMTP password" */
 	const char *env;         /* "MFPDOCTOR_SMTP_PASSWORD" */
-	const char *file;        /* --password-file value or NULL */
+	const char *file;        /* --password-file value or NULL; "-" = the first line of standard
+				  * input (not echoed on a terminal; one secret per run) */
 	const char *argv_value;  /* --password value or NULL (warns) */
 	const char *argv_option; /* "--password", for the warning */
 	int prompt;              /* may prompt on the terminal when nothing else gave one */
