@@ -46,11 +46,12 @@ void cli_print_global_help(FILE *out)
 	}
 	cli_help_section(out, "Common options (every command)", cli_common_opts, cli_ncommon_opts, NULL, NULL,
 			 cli_help_column(NULL));
-	fputs("\nOptions work as in other GNU tools: -vk bundles -v and -k; -p25, --port=25 and --port 25\n"
-	      "are the same; --serv is short for --server (when only one option starts so); -- ends\n"
-	      "the options; '-' as a FILE means standard input (a secret: its first line) or output.\n"
-	      "\nExit codes: 0 passed/no problem · 1 warnings · 2 failed (scan-to-email will fail)\n"
-	      "            3 could not test/diagnose · 64 usage error\n", out);
+	fputs("\nOptions work as in other GNU tools: -vk is -v -k; -p25, --port=25 and --port 25\n"
+	      "are the same; --serv is short for --server (when no other option starts so);\n"
+	      "-- ends the options; '-' as a FILE is standard input (a secret: its first line)\n"
+	      "or standard output.\n"
+	      "\nExit codes: 0 passed/no problem · 1 warnings · 2 failed (scan-to-email will\n"
+	      "            fail) · 3 could not test/diagnose · 64 usage error\n", out);
 }
 
 void cli_print_version(FILE *out)
