@@ -286,7 +286,7 @@ static void common_options(void **state)
 	(void)state;
 	struct seen s;
 	char *pos[40], err[300];
-	int npos, rc;
+	int npos;
 	cli_set_colour(CLI_COLOUR_AUTO);
 	assert_int_equal(PARSE("--color", "never"), 0);
 	assert_int_equal(s.n, 0); /* never reaches the command's setter */
@@ -308,7 +308,13 @@ static void common_options(void **state)
 	assert_non_null(strstr(err, "not a directory"));
 	profile_set_site_dir(NULL);
 	rmdir(dir);
+}
 
+static void common_help_version(void **state)
+{
+	(void)state;
+	char *pos[40];
+	int npos, rc;
 	/* -h and --help print the help to stdout and return 1; -V/--version the version */
 	char *help = capture(1, print_help_smtp, NULL, &rc);
 	char *version = capture(1, print_version, NULL, &rc);
@@ -424,6 +430,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tables_sorted), cmocka_unit_test(parser), cmocka_unit_test(bundling_and_attached),
 		cmocka_unit_test(long_prefixes), cmocka_unit_test(positionals), cmocka_unit_test(common_options),
+		cmocka_unit_test(common_help_version),
 		cmocka_unit_test(error_destination), cmocka_unit_test(main_help_and_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
