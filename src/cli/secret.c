@@ -50,9 +50,9 @@ static char *read_stdin(const char *what, char *err, size_t errsz)
 	if (tty) {
 		struct termios noecho = old;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho); /* echo off before the hint: nothing typed is shown */
 		fprintf(stderr, "%s (standard input, not echoed): ", what);
 		fflush(stderr);
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &noecho);
 	}
 	char line[8192];
 	size_t n = 0;
@@ -97,9 +97,9 @@ static char *prompt(const char *what)
 	}
 	noecho = old;
 	noecho.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &noecho);
 	fprintf(tty, "%s: ", what);
 	fflush(tty);
-	tcsetattr(fd, TCSAFLUSH, &noecho);
 	char line[1024];
 	char *r = fgets(line, sizeof(line), tty);
 	tcsetattr(fd, TCSAFLUSH, &old);

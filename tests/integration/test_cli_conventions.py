@@ -164,6 +164,39 @@ def password_from_stdin_errors():
     assert "Xq7" not in out + err, err
 
 
+def password_from_terminal_not_echoed():
+    """--password-file - with standard input on a terminal: a hint, then the typed line is not echoed."""
+    master, slave = pty.openpty()
+    args = ["smtp", "-s", "127.0.0.1", "-p%d" % free_port(), "-u", "x", "--password-file", "-", "--from",
+            "a@sim.test", "--stop-after", "connect", "-t3", "-fjson"]
+    p = subprocess.Popen([BIN] + args, stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=colour_env())
+    os.close(slave)
+    seen, sent = b"", False
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not sent and b"not echoed" in seen:
+            time.sleep(0.2)  # the terminal's echo is off before the prompt is written
+            os.write(master, b"Zz9-typed-secret\n")
+            sent = True
+        if p.poll() is not None and not ready:
+            break
+    rc = p.wait(timeout=30)
+    out = p.stdout.read().decode()
+    os.close(master)
+    assert sent, seen
+    assert rc == 2 and '"failed_stage": "connect"' in out, (rc, out[:500])
+    assert b"Zz9" not in seen and "Zz9" not in out, seen
+
+
 # --- against a loopback SMTP persona ------------------------------------------------------
 def smtp_args(srv, *extra):
     return ["smtp", "--serv", srv.host, "-p%d" % srv.port, "--cafile", CA, "-u" + srv.user, "--password-file", "-",
@@ -238,7 +271,7 @@ def colour_on_a_terminal():
 
 
 for fn in [ambiguous_and_unknown, attached_values_reach_the_setters, help_and_version, profiles_and_output_dash,
-           password_from_stdin_errors, password_from_stdin_is_used, bundled_and_repeated, colour_in_a_pipe,
+           password_from_stdin_errors, password_from_terminal_not_echoed, password_from_stdin_is_used, bundled_and_repeated, colour_in_a_pipe,
            colour_on_a_terminal]:
     S.check(fn.__name__, fn)
 shutil.rmtree(TMP, ignore_errors=True)
