@@ -77,8 +77,24 @@ static size_t spaces(const char *p)
 
 /* Checks the option sections: each option line "  -x, --name META  help" or a continuation line;
  * every help text (first line and continuations) starts at the same display column. */
-static void check_alignment(const char *name, const char *text, size_t want_col)
+static bool section_title(const struct cli_cmd *cmd, const char *line)
 {
+	size_t n = strlen(line);
+	if (!n || line[n - 1] != ':')
+		return false;
+	if (strncmp(line, "Common options", n - 1) == 0 && n - 1 == strlen("Common options"))
+		return true;
+	for (size_t i = 0; i < cmd->nopts; i++) {
+		const char *c = cmd->opts[i].category ? cmd->opts[i].category : "Options";
+		if (strlen(c) == n - 1 && strncmp(line, c, n - 1) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void check_alignment(const struct cli_cmd *cmd, const char *text, size_t want_col)
+{
+	const char *name = cmd->name;
 	size_t col = 0, checked = 0;
 	bool in_opts = false, lhs_alone = false;
 	for (const char *p = text; *p;) {
@@ -87,8 +103,8 @@ static void check_alignment(const char *name, const char *text, size_t want_col)
 		char line[512];
 		snprintf(line, sizeof(line), "%.*s", (int)n, p);
 		p = nl ? nl + 1 : p + n;
-		if (n && line[0] != ' ' && line[n - 1] == ':') {
-			in_opts = strcmp(line, "Commands:") != 0;
+		if (section_title(cmd, line)) { /* the sections come after the description */
+			in_opts = true;
 			continue;
 		}
 		if (!in_opts || !n)
@@ -156,7 +172,7 @@ static void every_help_fits(void **state)
 		const struct cli_cmd *c = cli_commands[i];
 		char *h = render(c);
 		check_width(c->name, h);
-		check_alignment(c->name, h, cli_help_column(c));
+		check_alignment(c, h, cli_help_column(c));
 		char *flat = flatten(h);
 		for (size_t k = 0; k < c->nopts; k++)
 			words_kept(c->name, flat, c->opts[k].help);
@@ -194,7 +210,7 @@ static void aligned_by_display_width(void **state)
 	char *h = render(&c);
 	check_width("demo", h);
 	size_t col = cli_help_column(&c);
-	check_alignment("demo", h, col);
+	check_alignment(&c, h, col);
 	const char *pin = strstr(h, "      --pin SHA256:…");
 	assert_non_null(pin);
 	const char *t = strstr(pin, "trust");
