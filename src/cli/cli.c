@@ -16,7 +16,7 @@
 
 /* Sorted by long name, like every table. */
 const struct cli_opt cli_common_opts[] = {
-	{"color", 0, CLI_VALUE, CLI_COMMON_COLOR, "auto|always|never", "colour in terminal output; auto (default): only on a terminal, with NO_COLOR unset or empty and TERM not dumb; always: also into a pipe (less -R)", "Common options"},
+	{"color", 0, CLI_VALUE, CLI_COMMON_COLOR, "auto|always|never", "colour: auto (default: on a terminal, unless NO_COLOR is non-empty or TERM is dumb), always (also into a pipe, for less -R), never", "Common options"},
 	{"help", 'h', CLI_FLAG, CLI_COMMON_HELP, NULL, "show this help", "Common options"},
 	{"profiles", 0, CLI_VALUE, CLI_COMMON_PROFILES, "DIR", "site profile folder (default $MFPDOCTOR_PROFILES, else /etc/mfpdoctor/profiles)", "Common options"},
 	{"version", 'V', CLI_FLAG, CLI_COMMON_VERSION, NULL, "print the version of mfpdoctor and its libraries", "Common options"},
