@@ -400,7 +400,7 @@ static void render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool 
 /* Renders through the redacting sink: every byte printed is scrubbed of every registered secret. */
 static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
 {
-	bool colour = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	bool colour = cli_use_colour(out);
 	struct redact_sink k;
 	FILE *f = redact_sink_open(&k);
 	if (!f) {
