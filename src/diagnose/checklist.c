@@ -328,10 +328,9 @@ void checklist_judge_host(struct checklist *c)
 		it->observed = xasprintf("%s — differs from recommended: %s", host, c->service_host);
 		it->status = CHECK_WARN;
 		free(it->fix);
-		it->fix = xasprintf("The test reached %s, but %s recommends %s: set '%s' to %s, the name the service "
-				    "keeps working and its certificate is issued for.", host,
-				    c->service_name ? c->service_name : "the mail service", c->service_host,
-				    it->label ? it->label : "SMTP server", c->service_host);
+		it->fix = xasprintf("Works, but set '%s' to %s: the name %s publishes and issues its certificate for.",
+				    it->label ? it->label : "SMTP server", c->service_host,
+				    c->service_name ? c->service_name : "the mail service");
 		free(host);
 	}
 }
