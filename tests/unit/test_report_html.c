@@ -284,6 +284,9 @@ static void json_and_md_carry_the_run(void **state)
 	assert_non_null(strstr(m, "serial 3TB123456"));
 	assert_non_null(strstr(m, "**Run:** 20"));
 	assert_non_null(strstr(m, "**Command:** mfpdoctor diagnose 192.0.2.10 --password \\*\\*\\* --tls-max 1.2"));
+	assert_non_null(strstr(m, "| Clock difference (s) | -1 |")); /* device facts with their labels */
+	assert_non_null(strstr(m, "| SMTP login name | scanner@contoso.com |"));
+	assert_null(strstr(m, "| status.clock_skew_s |"));
 	free(m);
 	diagnosis_free(&dg);
 }
