@@ -545,6 +545,7 @@ int diag_run(const struct cli_cmd *self, int argc, char **argv, bool plugin, con
 	c.deadline = t0 + (double)c.budget_s * 1000;
 	struct diagnosis dg;
 	memset(&dg, 0, sizeof(dg));
+	diagnose_run_info(&dg, argc, argv); /* the report's date/time and command line */
 	device_init(&dg.dev, host);
 	read_device(&c, &dg, host, web_pw);
 	dg.vendor_id = device_value(&dg.dev, "identity.vendor_id");

@@ -2,9 +2,11 @@
  * profile; see checklist.h. Pure: no I/O, no clock (today is an argument). */
 #include "diagnose/checklist.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "profile/profile.h"
 #include "util/text.h"
@@ -32,7 +34,7 @@ static const struct {
 
 const char *checklist_status_name(enum checklist_status s)
 {
-	return s == CHECK_OK ? "ok" : s == CHECK_FAIL ? "fail" : "unknown";
+	return s == CHECK_OK ? "ok" : s == CHECK_WARN ? "warning" : s == CHECK_FAIL ? "fail" : "unknown";
 }
 
 static struct checklist_item *add_item(struct checklist *c)
@@ -289,6 +291,50 @@ static void service_items(struct checklist *c, const json_t *service)
 	}
 }
 
+/* Host names compare without case and without a trailing dot. */
+static bool same_host(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	na -= na && a[na - 1] == '.';
+	nb -= nb && b[nb - 1] == '.';
+	return na == nb && strncasecmp(a, b, na) == 0;
+}
+
+/* The host is the recommended one or matches one of the service's host patterns. */
+static bool service_host(const struct checklist *c, const char *host)
+{
+	if (same_host(host, c->service_host))
+		return true;
+	for (size_t i = 0; i < c->service_hosts.n; i++) {
+		regex_t re;
+		if (regcomp(&re, c->service_hosts.v[i], REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+			continue;
+		bool m = regexec(&re, host, 0, NULL, 0) == 0;
+		regfree(&re);
+		if (m)
+			return true;
+	}
+	return false;
+}
+
+void checklist_judge_host(struct checklist *c)
+{
+	for (size_t i = 0; c->service_host && i < c->n; i++) {
+		struct checklist_item *it = &c->v[i];
+		if (strcmp(it->side, "device") != 0 || strcmp(it->setting, "smtp_host") != 0 || it->status != CHECK_OK ||
+		    !it->observed || service_host(c, it->observed))
+			continue;
+		char *host = it->observed;
+		it->observed = xasprintf("%s — differs from recommended: %s", host, c->service_host);
+		it->status = CHECK_WARN;
+		free(it->fix);
+		it->fix = xasprintf("Works, but set '%s' to %s: the name %s publishes and issues its certificate for.",
+				    it->label ? it->label : "SMTP server", c->service_host,
+				    c->service_name ? c->service_name : "the mail service");
+		free(host);
+	}
+}
+
 void checklist_build(const json_t *vendor, const json_t *family, const json_t *service, const char *today,
 		     struct checklist *out)
 {
@@ -300,6 +346,8 @@ void checklist_build(const json_t *vendor, const json_t *family, const json_t *s
 	out->family_name = xstrdup(profile_str(family, "name"));
 	out->service_id = xstrdup(profile_str(service, "id"));
 	out->service_name = xstrdup(profile_str(service, "name") ? profile_str(service, "name") : profile_str(service, "id"));
+	out->service_host = xstrdup(profile_str(set, "host"));
+	profile_strings(json_object_get(service, "recognise"), "hosts", &out->service_hosts);
 	device_items(out, vendor, family, set);
 	service_items(out, service);
 	for (size_t i = 0; i < out->nd; i++)
@@ -341,5 +389,7 @@ void checklist_free(struct checklist *c)
 	free(c->service_id);
 	free(c->service_name);
 	strlist_free(&c->notes);
+	free(c->service_host);
+	strlist_free(&c->service_hosts);
 	memset(c, 0, sizeof(*c));
 }

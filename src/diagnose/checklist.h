@@ -12,7 +12,8 @@
 #include "util/buf.h"
 
 /* Ordered so that a larger value is worse. */
-enum checklist_status { CHECK_UNKNOWN = 0, CHECK_OK, CHECK_FAIL };
+/* CHECK_WARN: works now, but differs from what the service recommends. */
+enum checklist_status { CHECK_UNKNOWN = 0, CHECK_OK, CHECK_WARN, CHECK_FAIL };
 
 struct checklist_item {
 	char *setting;       /* vendor setting key (smtp_host, smtp_port, security, tls_version, auth, user,
@@ -44,6 +45,8 @@ struct checklist {
 	struct checklist_deadline *d;
 	size_t nd;
 	struct strlist notes;              /* service notes and caveats */
+	char *service_host;                /* the service's recommended SMTP host, or NULL */
+	struct strlist service_hosts;      /* regexes of the service's other valid host names */
 };
 
 /* Builds the checklist. vendor and service are profile roots (borrowed); family is a families[]
@@ -58,7 +61,13 @@ struct checklist_item *checklist_add(struct checklist *c, const char *setting, c
 
 void checklist_free(struct checklist *c);
 
-/* "ok", "fail", "unknown". */
+/* After the observed values are filled: an SMTP server item that is "ok" (the test connected)
+ * but names another host than the service recommends (nor one of its other host names,
+ * recognise.hosts: smtp-relay.gmail.com, an SES region) becomes a warning, observed "HOST —
+ * differs from recommended: RECOMMENDED", with the fix to set the recommended name. */
+void checklist_judge_host(struct checklist *c);
+
+/* "ok", "warning", "fail", "unknown". */
 const char *checklist_status_name(enum checklist_status s);
 
 #endif

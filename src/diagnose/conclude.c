@@ -176,7 +176,7 @@ static const char *observed_value(const struct diagnosis *dg, const char *k, cha
 		return dg->req.tls_max ? tls_version_name(dg->req.tls_max) : (r->tls.version[0] ? r->tls.version : NULL);
 	if (strcmp(k, "auth") == 0) return auth_mode_name(dg->req.auth);
 	if (strcmp(k, "user") == 0) return fact(dg, "smtp.user");
-	if (strcmp(k, "password") == 0) return dg->password ? "(given, not shown)" : "(not given)";
+	if (strcmp(k, "password") == 0) return dg->password || dg->req.password ? "(given, not shown)" : "(not given)";
 	if (strcmp(k, "from") == 0) return fact(dg, "smtp.from");
 	if (strcmp(k, "ehlo_name") == 0) return dg->req.ehlo;
 	if (strcmp(k, "clock") == 0) return fact(dg, "status.clock");
@@ -221,6 +221,7 @@ static void build_checklist(struct diagnosis *dg, const char *today)
 	dg->have_checklist = true;
 	for (size_t i = 0; i < dg->checklist.n; i++)
 		fill_item(dg, &dg->checklist.v[i]);
+	checklist_judge_host(&dg->checklist); /* connected, but not the recommended name: a warning */
 	diagnose_blame_missing(dg);
 }
 
@@ -337,6 +338,7 @@ void diagnosis_free(struct diagnosis *dg)
 		free(dg->password);
 	}
 	free(dg->to);
+	free(dg->command);
 	free(dg->test_skipped);
 	for (size_t i = 0; i < dg->ncuts; i++) {
 		free(dg->cuts[i].phase);

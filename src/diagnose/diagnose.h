@@ -7,6 +7,7 @@
 #define MFP_DIAGNOSE_DIAGNOSE_H
 #include <jansson.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "core/device.h"
 #include "core/finding.h"
@@ -76,6 +77,10 @@ struct diagnosis {
 	bool have_checklist;
 	enum mfp_exit status;         /* 0 ok, 1 warning, 2 critical, 3 unknown */
 	double elapsed_ms;
+	/* the run itself (diagnose_run_info): the command as typed, secret option values as "***",
+	 * and when it started, ISO 8601 with the local time zone ("2026-12-02T04:41:21+01:00") */
+	char *command;
+	char started[40];
 };
 
 /* What the user tells diagnose on the command line (NULL/0 = not given). */
@@ -126,6 +131,18 @@ const struct finding *diagnose_blamed(const struct diagnosis *dg, const char *si
 /* Adds a failed service-side item for every blame on a service step the checklist lacks (the
  * mail service was not recognised, so its profile's steps are missing). */
 void diagnose_blame_missing(struct diagnosis *dg);
+
+/* Records the run in dg: the command line (argv[0] is the subcommand name; secret option
+ * values replaced, see diagnose_command_line) and the start time (now). */
+void diagnose_run_info(struct diagnosis *dg, int argc, char *const *argv);
+
+/* "mfpdoctor diagnose HOST --password-file *** ...": argv joined and shell-quoted, the value of
+ * every option whose name holds "password", "community", "pass", "secret" or "token" (and of
+ * -C) replaced by "***", control characters stripped. A new string. */
+char *diagnose_command_line(int argc, char *const *argv);
+
+/* t as "YYYY-MM-DDTHH:MM:SS+HH:MM" in the local time zone. */
+void diagnose_iso_time(time_t t, char *out, size_t outsz);
 
 void diagnosis_free(struct diagnosis *dg);
 

@@ -71,7 +71,8 @@ static void text_items(FILE *out, const struct checklist *c, const char *side, b
 		const struct checklist_item *it = &c->v[i];
 		if (strcmp(it->side, side) != 0)
 			continue;
-		const char *mark = it->status == CHECK_FAIL ? "[FAIL]" : it->status == CHECK_OK ? "[ ok ]" : "[    ]";
+		const char *mark = it->status == CHECK_FAIL ? "[FAIL]" : it->status == CHECK_WARN ? "[warn]"
+				   : it->status == CHECK_OK ? "[ ok ]" : "[    ]";
 		char *label = text_sanitize(it->label ? it->label : it->setting, 300, 0);
 		fprintf(out, "%s%s%s %2zu. %s%s%s (%s)\n", colour && it->status == CHECK_FAIL ? "\033[31m" : "", mark,
 			colour && it->status == CHECK_FAIL ? "\033[0m" : "", ++k, colour ? "\033[1m" : "", label,
@@ -85,7 +86,7 @@ static void text_items(FILE *out, const struct checklist *c, const char *side, b
 			line(out, "Models:", it->families);
 		line(out, "Set to:", it->expected);
 		line(out, "Found:", it->observed);
-		if (it->status == CHECK_FAIL)
+		if (it->status == CHECK_FAIL || it->status == CHECK_WARN)
 			line(out, "Fix:", it->fix);
 		line(out, "Why:", it->why);
 		for (size_t s = 0; s < it->sources.n; s++)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/fact_labels.h"
 #include "report/smtp_report.h"
 #include "util/redact.h"
 #include "util/text.h"
@@ -311,10 +312,19 @@ static void md_text(FILE *out, const char *s)
 	free(r);
 }
 
-static void md_row(FILE *out, const struct fact *f, const char *label)
+/* The fact's readable label (report/fact_labels.h); a derived one keeps the raw key beside it. */
+static void md_row(FILE *out, const struct fact *f)
 {
+	char buf[160];
+	bool derived;
+	const char *label = fact_label(f->key, buf, sizeof(buf), &derived);
 	fputs("| ", out);
 	md_text(out, label);
+	if (derived) {
+		fputs(" (", out);
+		md_text(out, f->key);
+		fputc(')', out);
+	}
 	fputs(" | ", out);
 	md_text(out, f->value);
 	if (f->guessed)
@@ -353,7 +363,7 @@ void device_report_md(FILE *out, const struct device *d)
 	for (size_t i = 0; i < d->nfacts; i++) {
 		const struct fact *f = &d->facts[i];
 		if (!strncmp(f->key, "identity.", 9) || !strncmp(f->key, "status.", 7))
-			md_row(out, f, f->key);
+			md_row(out, f);
 	}
 	fputs("\n## E-mail settings read from the device\n\n", out);
 	bool any = false;
@@ -362,7 +372,7 @@ void device_report_md(FILE *out, const struct device *d)
 			if (!any)
 				fputs("| setting | value | source |\n|---|---|---|\n", out);
 			any = true;
-			md_row(out, &d->facts[i], d->facts[i].key + 5);
+			md_row(out, &d->facts[i]);
 		}
 	if (!any)
 		fputs("None read over SNMP.\n", out);

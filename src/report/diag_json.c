@@ -79,6 +79,8 @@ json_t *diag_report_json(const struct diagnosis *dg)
 	json_object_set_new(j, "findings", json_findings(&dg->findings));
 	json_object_set_new(j, "checklist", dg->have_checklist ? checklist_report_json(&dg->checklist) : json_null());
 	json_object_set_new(j, "versions", json_versions());
+	json_object_set_new(j, "run", json_pack("{s:o, s:o}", "started", json_text(dg->started[0] ? dg->started : NULL),
+						"command", json_text(dg->command)));
 	json_object_set_new(j, "elapsed_ms", json_integer((json_int_t)dg->elapsed_ms));
 	return j;
 }

@@ -225,13 +225,46 @@ static void test_md(FILE *out, const struct diagnosis *dg)
 	}
 }
 
+/* Name, location and serial after the model; then the run: when, which version, the command. */
+static void md_identity(FILE *out, const struct diagnosis *dg)
+{
+	static const char *const keys[][2] = {{"identity.sysname", "name"}, {"identity.location", "location"},
+					      {"identity.serial", "serial"}};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = device_value(&dg->dev, keys[i][0]);
+		if (!v || !*v)
+			continue;
+		fprintf(out, ", %s ", keys[i][1]);
+		term_md(out, v);
+	}
+	json_t *v = json_versions();
+	fputs("  \n**Run:** ", out);
+	term_md(out, dg->started[0] ? dg->started : "unknown");
+	fputs(", mfpdoctor ", out);
+	term_md(out, json_string_value(json_object_get(v, "mfpdoctor")));
+	json_decref(v);
+	if (dg->command) {
+		fputs("  \n**Command:** ", out);
+		term_md(out, dg->command);
+	}
+}
+
 void diag_report_md(FILE *out, const struct diagnosis *dg, bool verbose)
 {
+	const char *name = device_value(&dg->dev, "identity.sysname");
 	fputs("# Scan-to-email diagnosis: ", out);
-	term_md(out, dg->dev.host);
+	if (name && *name) {
+		term_md(out, name);
+		fputs(" (address ", out);
+		term_md(out, dg->dev.host);
+		fputc(')', out);
+	} else {
+		term_md(out, dg->dev.host);
+	}
 	fputs("\n\n**Device:** ", out);
 	char title[300];
 	term_md(out, diag_device_title(dg, title, sizeof(title)));
+	md_identity(out, dg);
 	fputs("  \n**Status:** ", out);
 	term_md(out, status_line(dg));
 	if (dg->ncuts)
