@@ -12,6 +12,8 @@ struct secret_source {
 	const char *argv_value;  /* --password value or NULL (warns) */
 	const char *argv_option; /* "--password", for the warning */
 	int prompt;              /* may prompt on the terminal when nothing else gave one */
+	const char *well_known;  /* a factory default that is no secret and is not scrubbed from
+				  * output ("public" for an SNMP community), or NULL */
 };
 
 /* Returns a new string the caller frees with secret_free, or NULL when no source gave one.
