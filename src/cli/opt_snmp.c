@@ -73,8 +73,8 @@ static char *get_secret(const char *cmd, const char *what, const char *env, cons
 			const char *opt, int prompt, int *bad)
 {
 	char err[300];
-	struct secret_source src = {what, env, file, argv_v, opt, prompt, strcmp(env, "MFPDOCTOR_SNMP_COMMUNITY") == 0 ? "public" : NULL};
-	char *s = secret_get(&src, err, sizeof(err));
+	struct secret_source src = {what, env, file, argv_v, opt, prompt};
+	char *s = secret_get_known(&src, strcmp(env, "MFPDOCTOR_SNMP_COMMUNITY") == 0 ? "public" : NULL, err, sizeof(err));
 	if (!s && err[0]) {
 		fprintf(stderr, "mfpdoctor %s: %s\n", cmd, err);
 		*bad = 1;
