@@ -36,14 +36,13 @@ set(CPACK_PACKAGE_VENDOR "mfpdoctor maintainers")
 set(CPACK_PACKAGE_CONTACT "mfpdoctor maintainers <maintainers@users.noreply.r-seed-39c66370.example>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "find out why a printer's scan-to-email fails, and what to change")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "find out why a printer's scan-to-email fails, and what to change
- mfpdoctor is a command-line tool for helpdesks. Given an office printer (MFP)
- and its mail server, it finds where scan-to-email breaks (DNS, port, TLS mode
- or version, certificate, login, sender, recipient, size), shows the evidence
- and says what to change. It reads the printer read-only over SNMP and its web
- pages, runs a test send that behaves like the printer, explains printer and
- SMTP error codes from a sourced knowledge base, and runs as a Nagios/Icinga
- plugin (mfpdoctor check).")
+  "mfpdoctor is a command-line tool for helpdesks. Given an office printer (MFP)
+and its mail server, it finds where scan-to-email breaks (DNS, port, TLS mode
+or version, certificate, login, sender, recipient, size), shows the evidence
+and says what to change. It reads the printer read-only over SNMP and its web
+pages, runs a test send that behaves like the printer, explains printer and
+SMTP error codes from a sourced knowledge base, and runs as a Nagios/Icinga
+plugin (mfpdoctor check).")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
