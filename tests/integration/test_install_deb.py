@@ -111,6 +111,16 @@ def t_files():
     assert not [p for p in paths if p.endswith(".1")], "uncompressed man page"
 
 
+def man_excluded():
+    """Minimal container images tell dpkg not to unpack man pages (/etc/dpkg/dpkg.cfg.d/excludes)."""
+    d = "/etc/dpkg/dpkg.cfg.d"
+    for name in os.listdir(d) if os.path.isdir(d) else []:
+        with open(os.path.join(d, name), errors="replace") as f:
+            if re.search(r"^path-exclude[= ]+/usr/share/man/", f.read(), re.M):
+                return True
+    return False
+
+
 def t_install_and_remove():
     lock = open(LOCK, "w")
     fcntl.flock(lock, fcntl.LOCK_EX)   # another test run installs its .deb only after this one purged
@@ -131,8 +141,11 @@ def t_install_and_remove():
             rc, out, err = sh(["mfpdoctor", "checklist", "--vendor", "xerox", "--service", "office365"], cwd="/",
                               env=dict(env, PATH="/usr/bin:/bin"))
             assert rc == 0 and "Microsoft 365" in out and err == "", (rc, err)
-            rc, out, err = sh(["man", "-w", "mfpdoctor"], env=dict(env, MANPATH="/usr/share/man"))
-            assert rc == 0 and out.strip() == "/usr/share/man/man1/mfpdoctor.1.gz", (out, err)
+            if man_excluded():
+                print("     note: dpkg excludes /usr/share/man on this machine (path-exclude): man -w not checked")
+            else:
+                rc, out, err = sh(["man", "-w", "mfpdoctor"], env=dict(env, MANPATH="/usr/share/man"))
+                assert rc == 0 and out.strip() == "/usr/share/man/man1/mfpdoctor.1.gz", (out, err)
             # the packaged binary reads /etc/mfpdoctor/profiles (no --profiles, no MFPDOCTOR_PROFILES)
             installed_site = True
             rc, out, err = sh(SUDO + ["install", "-D", "-m", "644",
