@@ -7,7 +7,7 @@ runs /usr/bin/mfpdoctor from /, finds the man page with `man -w`, checks that th
 site folder /etc/mfpdoctor/profiles, and purges the package again in a finally block, leaving the
 machine as it was. Needs root or passwordless sudo (else exit 77); skips (77) when mfpdoctor is
 already installed or /etc/mfpdoctor exists, so nothing of the machine's is replaced. A lock file
-serialises parallel test runs (build and build-asan) around dpkg."""
+(/run/lock) serialises parallel test runs (any checkout or build tree) around dpkg."""
 import fcntl
 import os
 import re
@@ -22,7 +22,8 @@ from smtptest import BIN, SRC, Suite
 S = Suite()
 BUILD = os.path.dirname(os.path.abspath(BIN))
 ART = os.environ.get("MFPDOCTOR_ARTIFACTS") or os.path.join(BUILD, "test-artifacts")
-LOCK = "/tmp/mfpdoctor-test-install-deb.lock"
+# one lock for the whole machine (every checkout and build tree): dpkg state is machine-wide
+LOCK = os.path.join("/run/lock" if os.access("/run/lock", os.W_OK) else "/tmp", "mfpdoctor-test-install-deb.lock")
 os.makedirs(ART, exist_ok=True)
 
 
