@@ -11,9 +11,8 @@ file(GLOB MFP_DOCS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/docs/*.md)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${MFP_DOCS} ${PROJECT_SOURCE_DIR}/packaging/copyright
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
-if(EXISTS ${PROJECT_SOURCE_DIR}/docs/monitoring)
-  install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/monitoring/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/monitoring)
-endif()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/monitoring/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/monitoring
+        OPTIONAL)
 
 # The site profile folder the binary looks in (MFPDOCTOR_SYSCONFDIR, see profile_site_dir()):
 # SYSCONFDIR/mfpdoctor/profiles, with a README. For prefix /usr GNUInstallDirs puts SYSCONFDIR at
