@@ -96,8 +96,9 @@ static const char *category(const struct cli_opt *o)
 	return o->category ? o->category : "Options";
 }
 
-/* Options grouped by category, categories in order of first appearance (as --help does). */
-static void opt_groups(FILE *out, const struct cli_opt *opts, size_t n)
+/* Options grouped by category, categories in order of first appearance (as --help does); with
+ * headings false (one group, named by the section itself) the category line is left out. */
+static void opt_groups(FILE *out, const struct cli_opt *opts, size_t n, bool headings)
 {
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
@@ -105,9 +106,11 @@ static void opt_groups(FILE *out, const struct cli_opt *opts, size_t n)
 			seen = strcmp(category(&opts[j]), category(&opts[i])) == 0;
 		if (seen)
 			continue;
-		fputs(".PP\n\\fI", out);
-		roff(out, category(&opts[i]), false);
-		fputs("\\fR\n", out);
+		if (headings) {
+			fputs(".PP\n\\fI", out);
+			roff(out, category(&opts[i]), false);
+			fputs("\\fR\n", out);
+		}
 		for (size_t k = i; k < n; k++)
 			if (strcmp(category(&opts[k]), category(&opts[i])) == 0)
 				opt_entry(out, &opts[k]);
@@ -141,7 +144,7 @@ static void command(FILE *out, const struct cli_cmd *c)
 	fputs(".\n", out);
 	if (c->description)
 		description(out, c->description);
-	opt_groups(out, c->opts, c->nopts);
+	opt_groups(out, c->opts, c->nopts, true);
 }
 
 static void synopsis(FILE *out)
@@ -203,7 +206,7 @@ int gendoc_man(const struct gendoc_ctx *ctx, FILE *tmpl, FILE *out)
 			for (size_t i = 0; i < cli_ncommands; i++)
 				command(out, cli_commands[i]);
 		else if (strcmp(line, "@COMMON_OPTIONS@\n") == 0)
-			opt_groups(out, cli_common_opts, cli_ncommon_opts);
+			opt_groups(out, cli_common_opts, cli_ncommon_opts, false);
 		else if (strcmp(line, "@VENDORS@\n") == 0)
 			id_list(out, &ctx->vendors);
 		else if (strcmp(line, "@SERVICES@\n") == 0)
