@@ -89,21 +89,27 @@ static const char helpers[] =
 
 static const char main_fn[] =
 	"_mfpdoctor() {\n"
-	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i\n"
+	"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i w\n"
 	"\t[ \"$COMP_CWORD\" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	"\t# --opt=value: bash splits at '=' (COMP_WORDBREAKS)\n"
 	"\tif [ \"$cur\" = \"=\" ]; then cur=''; elif [ \"$prev\" = \"=\" ] && [ \"$COMP_CWORD\" -gt 1 ]; then\n"
 	"\t\tprev=${COMP_WORDS[COMP_CWORD-2]}; fi\n"
 	"\tlocal _mfpdoctor_cur=$cur _mfpdoctor_profiles=''\n"
+	"\t# the command is the first word that is neither an option nor a common option's value\n"
 	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	"\t\tcase ${COMP_WORDS[i]} in\n"
-	"\t\t--profiles) _mfpdoctor_profiles=${COMP_WORDS[i+1]} ;;\n"
+	"\t\t--profiles|--color)\n"
+	"\t\t\tw=${COMP_WORDS[i]}\n"
+	"\t\t\t[ \"${COMP_WORDS[i+1]}\" = \"=\" ] && i=$((i + 1))\n"
+	"\t\t\t[ \"$w\" = --profiles ] && _mfpdoctor_profiles=${COMP_WORDS[i+1]}\n"
+	"\t\t\t[ -z \"$cmd\" ] && i=$((i + 1)) ;;\n"
 	"\t\t-*) ;;\n"
-	"\t\t*) [ -z \"$cmd\" ] && [ \"$i\" -eq 1 ] && cmd=${COMP_WORDS[i]} ;;\n"
+	"\t\t*) [ -z \"$cmd\" ] && cmd=${COMP_WORDS[i]} ;;\n"
 	"\t\tesac\n"
 	"\tdone\n"
 	"\tif [ -z \"$cmd\" ]; then\n"
-	"\t\tif [[ $cur == -* ]]; then _mfpdoctor_words --help --version -h -V\n"
+	"\t\t_mfpdoctor_value \"\" \"$prev\" && return 0\n"
+	"\t\tif [[ $cur == -* ]]; then _mfpdoctor_words $(_mfpdoctor_options \"\")\n"
 	"\t\telse _mfpdoctor_words $_mfpdoctor_commands help; fi\n"
 	"\t\treturn 0\n"
 	"\tfi\n"
@@ -136,7 +142,9 @@ void gendoc_bash(const struct gendoc_ctx *ctx, FILE *out)
 		opt_words(out, cli_common_opts, cli_ncommon_opts);
 		fputs(" ;;\n", out);
 	}
-	fputs("\tesac\n}\n", out);
+	fputs("\t\t'') echo", out);  /* before the command: the common options */
+	opt_words(out, cli_common_opts, cli_ncommon_opts);
+	fputs(" ;;\n\tesac\n}\n", out);
 	fputs("# Completes the value of option $2 of command $1; fails when $2 takes none.\n"
 	      "_mfpdoctor_value() {\n\tcase \"$1 $2\" in\n", out);
 	for (size_t i = 0; i < cli_ncommands; i++)

@@ -1,28 +1,36 @@
 /* tools/gendoc_zsh.c — the zsh completion function (share/zsh/vendor-completions/_mfpdoctor),
  * one _arguments spec per subcommand built from its option table: descriptions from the help
  * lines, choices from metavars, _files for FILE and DIR, vendor and mail-service ids. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "tools/gendoc.h"
 
-/* Writes n bytes of s for use inside a single-quoted _arguments spec; brackets and colons
- * (spec syntax) and backslashes are escaped, a quote closes and reopens the string. */
-static void spec_text(FILE *out, const char *s, size_t n)
+/* Writes n bytes of s for use inside a single-quoted _arguments spec; brackets, backslashes and
+ * (in a message, colon) are escaped, a quote closes and reopens the string. */
+static void spec_text(FILE *out, const char *s, size_t n, bool colon)
 {
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == '\'')
 			fputs("'\\''", out);
-		else if (c == '[' || c == ']' || c == ':' || c == '\\')
+		else if (c == '[' || c == ']' || (colon && c == ':') || c == '\\')
 			fprintf(out, "\\%c", c);
 		else if ((unsigned char)c >= 0x20)
 			fputc(c, out);
 	}
 }
 
+/* Text inside [description] of a spec. */
 static void spec_str(FILE *out, const char *s)
 {
-	spec_text(out, s, strlen(s));
+	spec_text(out, s, strlen(s), false);
+}
+
+/* A message or name field of a spec (colon-separated). */
+static void spec_field(FILE *out, const char *s)
+{
+	spec_text(out, s, strlen(s), true);
 }
 
 static void word(const char *w, size_t n, void *user)
@@ -40,7 +48,7 @@ static void word(const char *w, size_t n, void *user)
 static void action(FILE *out, const struct cli_opt *o)
 {
 	fputc(':', out);
-	spec_str(out, o->metavar ? o->metavar : "value");
+	spec_field(out, o->metavar ? o->metavar : "value");
 	fputc(':', out);
 	switch (gendoc_kind(o)) {
 	case GENDOC_CHOICE:
@@ -72,6 +80,23 @@ static void opt_spec(FILE *out, const struct cli_opt *o)
 	fputc('\'', out);
 }
 
+/* Before the command: a flag (--help, --version) ends the line, a value option does not. */
+static void top_spec(FILE *out, const struct cli_opt *o)
+{
+	if (o->arg == CLI_VALUE) {
+		opt_spec(out, o);
+		return;
+	}
+	fputs(" \\\n\t\t'(- *)'", out);
+	if (o->sname)
+		fprintf(out, "{-%c,--%s}'", o->sname, o->lname);
+	else
+		fprintf(out, "'--%s", o->lname);
+	fputc('[', out);
+	spec_str(out, o->help);
+	fputs("]'", out);
+}
+
 static void command_fn(FILE *out, const struct cli_cmd *c)
 {
 	fprintf(out, "_mfpdoctor_cmd_%s() {\n\t_arguments -s -S", c->name);
@@ -100,11 +125,13 @@ void gendoc_zsh(const struct gendoc_ctx *ctx, FILE *out)
 	ids(out, "typeset -ga _mfpdoctor_service_ids", &ctx->services);
 	fputs("typeset -g _mfpdoctor_site=", out);
 	fputc('\'', out);
-	spec_str(out, ctx->sysconfdir);
+	for (const char *p = ctx->sysconfdir; *p; p++)   /* a plain single-quoted shell word */
+		fputs(*p == '\'' ? "'\\''" : (char[]){*p, 0}, out);
 	fputs("/mfpdoctor/profiles'\n\n", out);
 	fputs("# Vendor ids: compiled-in, plus the site folder's <vendor>.json files.\n"
 	      "_mfpdoctor_vendors() {\n"
-	      "\tlocal dir=${MFPDOCTOR_PROFILES:-$_mfpdoctor_site}\n"
+	      "\tlocal dir=${MFPDOCTOR_PROFILES:-$_mfpdoctor_site} i=${words[(I)--profiles]}\n"
+	      "\t(( i )) && dir=$words[i+1]\n"
 	      "\tlocal -a site; site=(${dir}/*.json(N:t:r))\n"
 	      "\t_describe -t vendors 'vendor id' _mfpdoctor_vendor_ids -- site\n"
 	      "}\n\n", out);
@@ -113,15 +140,16 @@ void gendoc_zsh(const struct gendoc_ctx *ctx, FILE *out)
 	fputs("\n_mfpdoctor() {\n\tlocal curcontext=\"$curcontext\" state line\n\tlocal -a cmds\n\tcmds=(", out);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		fputs("\n\t\t'", out);
-		spec_str(out, cli_commands[i]->name);
+		spec_field(out, cli_commands[i]->name);
 		fputc(':', out);
 		for (const char *p = cli_commands[i]->summary; *p; p++)
 			fputs(*p == '\'' ? "'\\''" : (char[]){*p, 0}, out);
 		fputc('\'', out);
 	}
-	fputs("\n\t)\n"
-	      "\t_arguments -C '(- *)'{-h,--help}'[show help]' '(- *)'{-V,--version}'[print the version]' \\\n"
-	      "\t\t'1:command:->command' '*::argument:->argument'\n"
+	fputs("\n\t)\n\t_arguments -C", out);
+	for (size_t i = 0; i < cli_ncommon_opts; i++)
+		top_spec(out, &cli_common_opts[i]);
+	fputs(" \\\n\t\t'1:command:->command' '*::argument:->argument'\n"
 	      "\tcase $state in\n"
 	      "\tcommand) _describe -t commands 'mfpdoctor command' cmds ;;\n"
 	      "\targument)\n"

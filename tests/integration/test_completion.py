@@ -45,6 +45,12 @@ def t_bash():
     assert "--profiles" in bash_complete("mfpdoctor", "listen", "--")
     assert bash_complete("mfpdoctor", "smtp", "-s", "") == []                           # HOST: nothing to offer
     assert set(bash_complete("mfpdoctor", "")) >= {"diagnose", "check", "scan", "smtp", "listen", "help"}
+    # common options before the command: their values are skipped when finding the command
+    assert "--profiles" in bash_complete("mfpdoctor", "--")
+    assert bash_complete("mfpdoctor", "--color", "") == ["auto", "always", "never"]
+    assert bash_complete("mfpdoctor", "--profiles", "/srv", "checklist", "--for") == ["--format"]
+    assert bash_complete("mfpdoctor", "--color", "=", "never", "smtp", "--tls-m") == ["--tls-max", "--tls-min"]
+    assert bash_complete("mfpdoctor", "--profiles", "/srv", "ch") == ["check", "checklist"]
 
 
 def t_bash_files_and_site():
@@ -56,6 +62,8 @@ def t_bash_files_and_site():
         f.write("192.0.2.1\n")
     # a vendor file in the site folder, from --profiles DIR or MFPDOCTOR_PROFILES
     assert bash_complete("mfpdoctor", "checklist", "--profiles", os.path.join(TMP, "site"), "--vendor", "x") == \
+        ["xerox", "xenith"]
+    assert bash_complete("mfpdoctor", "--profiles", os.path.join(TMP, "site"), "explain", "--vendor", "xe") == \
         ["xerox", "xenith"]
     assert bash_complete("mfpdoctor", "checklist", "--vendor", "xe",
                          env={"MFPDOCTOR_PROFILES": os.path.join(TMP, "site")}) == ["xerox", "xenith"]
@@ -127,6 +135,9 @@ def t_zsh_completes():
     assert zsh_complete("mfpdoctor diagnose --format ") == {"text", "json", "md", "html"}
     assert zsh_complete("mfpdoctor checklist --vendor x") == {"xerox"}
     assert zsh_complete("mfpdoctor checklist --service off") == {"office365"}
+    assert zsh_complete("mfpdoctor --color ") == {"auto", "always", "never"}
+    assert zsh_complete("mfpdoctor --profiles /srv che") == {"check", "checklist"}
+    assert zsh_complete("mfpdoctor device --auth-proto ") == {"MD5", "SHA", "SHA-256"}
 
 
 if not shutil.which("bash") or not os.path.isfile(BASH) or not os.path.isfile(ZSH):
