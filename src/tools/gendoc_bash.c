@@ -95,22 +95,17 @@ static const char main_fn[] =
 	"\tif [ \"$cur\" = \"=\" ]; then cur=''; elif [ \"$prev\" = \"=\" ] && [ \"$COMP_CWORD\" -gt 1 ]; then\n"
 	"\t\tprev=${COMP_WORDS[COMP_CWORD-2]}; fi\n"
 	"\tlocal _mfpdoctor_cur=$cur _mfpdoctor_profiles=''\n"
-	"\t# the command is the first word that is neither an option nor a common option's value\n"
-	"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-	"\t\tcase ${COMP_WORDS[i]} in\n"
-	"\t\t--profiles|--color)\n"
-	"\t\t\tw=${COMP_WORDS[i]}\n"
-	"\t\t\t[ \"${COMP_WORDS[i+1]}\" = \"=\" ] && i=$((i + 1))\n"
-	"\t\t\t[ \"$w\" = --profiles ] && _mfpdoctor_profiles=${COMP_WORDS[i+1]}\n"
-	"\t\t\t[ -z \"$cmd\" ] && i=$((i + 1)) ;;\n"
-	"\t\t-*) ;;\n"
-	"\t\t*) [ -z \"$cmd\" ] && cmd=${COMP_WORDS[i]} ;;\n"
-	"\t\tesac\n"
+	"\t# the command is the first word (before it only --help and --version are taken)\n"
+	"\t[ \"$COMP_CWORD\" -gt 1 ] && cmd=${COMP_WORDS[1]}\n"
+	"\tfor ((i = 2; i < COMP_CWORD; i++)); do\n"
+	"\t\tif [ \"${COMP_WORDS[i]}\" = --profiles ]; then\n"
+	"\t\t\tw=${COMP_WORDS[i+1]}; [ \"$w\" = \"=\" ] && w=${COMP_WORDS[i+2]}\n"
+	"\t\t\t_mfpdoctor_profiles=$w\n"
+	"\t\tfi\n"
 	"\tdone\n"
 	"\tif [ -z \"$cmd\" ]; then\n"
-	"\t\t_mfpdoctor_value \"\" \"$prev\" && return 0\n"
 	"\t\tif [[ $cur == -* ]]; then _mfpdoctor_words $(_mfpdoctor_options \"\")\n"
-	"\t\telse _mfpdoctor_words $_mfpdoctor_commands help; fi\n"
+	"\t\telse _mfpdoctor_words $_mfpdoctor_commands help version; fi\n"
 	"\t\treturn 0\n"
 	"\tfi\n"
 	"\t_mfpdoctor_value \"$cmd\" \"$prev\" && return 0\n"
@@ -142,8 +137,10 @@ void gendoc_bash(const struct gendoc_ctx *ctx, FILE *out)
 		opt_words(out, cli_common_opts, cli_ncommon_opts);
 		fputs(" ;;\n", out);
 	}
-	fputs("\t\t'') echo", out);  /* before the command: the common options */
-	opt_words(out, cli_common_opts, cli_ncommon_opts);
+	fputs("\t\t'') echo", out);  /* before the command: the common flags (--help, --version) */
+	for (size_t i = 0; i < cli_ncommon_opts; i++)
+		if (cli_common_opts[i].arg == CLI_FLAG)
+			opt_words(out, &cli_common_opts[i], 1);
 	fputs(" ;;\n\tesac\n}\n", out);
 	fputs("# Completes the value of option $2 of command $1; fails when $2 takes none.\n"
 	      "_mfpdoctor_value() {\n\tcase \"$1 $2\" in\n", out);

@@ -80,13 +80,11 @@ static void opt_spec(FILE *out, const struct cli_opt *o)
 	fputc('\'', out);
 }
 
-/* Before the command: a flag (--help, --version) ends the line, a value option does not. */
+/* Before the command only the common flags are taken (--help, --version); each ends the line. */
 static void top_spec(FILE *out, const struct cli_opt *o)
 {
-	if (o->arg == CLI_VALUE) {
-		opt_spec(out, o);
+	if (o->arg == CLI_VALUE)
 		return;
-	}
 	fputs(" \\\n\t\t'(- *)'", out);
 	if (o->sname)
 		fprintf(out, "{-%c,--%s}'", o->sname, o->lname);

@@ -45,12 +45,11 @@ def t_bash():
     assert "--profiles" in bash_complete("mfpdoctor", "listen", "--")
     assert bash_complete("mfpdoctor", "smtp", "-s", "") == []                           # HOST: nothing to offer
     assert set(bash_complete("mfpdoctor", "")) >= {"diagnose", "check", "scan", "smtp", "listen", "help"}
-    # common options before the command: their values are skipped when finding the command
-    assert "--profiles" in bash_complete("mfpdoctor", "--")
-    assert bash_complete("mfpdoctor", "--color", "") == ["auto", "always", "never"]
-    assert bash_complete("mfpdoctor", "--profiles", "/srv", "checklist", "--for") == ["--format"]
-    assert bash_complete("mfpdoctor", "--color", "=", "never", "smtp", "--tls-m") == ["--tls-max", "--tls-min"]
-    assert bash_complete("mfpdoctor", "--profiles", "/srv", "ch") == ["check", "checklist"]
+    # before the command only --help and --version are taken; common options go after it
+    assert bash_complete("mfpdoctor", "--") == ["--help", "--version"]
+    assert bash_complete("mfpdoctor", "checklist", "--profiles", "/srv", "--for") == ["--format"]
+    assert bash_complete("mfpdoctor", "smtp", "--color", "=", "never", "--tls-m") == ["--tls-max", "--tls-min"]
+    assert bash_complete("mfpdoctor", "help", "ch") == ["check", "checklist"]
 
 
 def t_bash_files_and_site():
@@ -63,7 +62,8 @@ def t_bash_files_and_site():
     # a vendor file in the site folder, from --profiles DIR or MFPDOCTOR_PROFILES
     assert bash_complete("mfpdoctor", "checklist", "--profiles", os.path.join(TMP, "site"), "--vendor", "x") == \
         ["xerox", "xenith"]
-    assert bash_complete("mfpdoctor", "--profiles", os.path.join(TMP, "site"), "explain", "--vendor", "xe") == \
+    assert bash_complete("mfpdoctor", "explain", "--profiles", "=", os.path.join(TMP, "site"),
+                         "--vendor", "xe") == \
         ["xerox", "xenith"]
     assert bash_complete("mfpdoctor", "checklist", "--vendor", "xe",
                          env={"MFPDOCTOR_PROFILES": os.path.join(TMP, "site")}) == ["xerox", "xenith"]
@@ -135,8 +135,14 @@ def t_zsh_completes():
     assert zsh_complete("mfpdoctor diagnose --format ") == {"text", "json", "md", "html"}
     assert zsh_complete("mfpdoctor checklist --vendor x") == {"xerox"}
     assert zsh_complete("mfpdoctor checklist --service off") == {"office365"}
-    assert zsh_complete("mfpdoctor --color ") == {"auto", "always", "never"}
-    assert zsh_complete("mfpdoctor --profiles /srv che") == {"check", "checklist"}
+    assert zsh_complete("mfpdoctor smtp --color ") == {"auto", "always", "never"}
+    assert zsh_complete("mfpdoctor --") == {"--help", "--version"}
+    assert zsh_complete("mfpdoctor checklist --profiles /srv --for") == {"--format"}
+    site = os.path.join(TMP, "zsite")
+    os.makedirs(site, exist_ok=True)
+    with open(os.path.join(site, "xenith.json"), "w") as f:
+        f.write("{}")
+    assert zsh_complete("mfpdoctor checklist --profiles %s --vendor xe" % site) == {"xerox", "xenith"}
     assert zsh_complete("mfpdoctor device --auth-proto ") == {"MD5", "SHA", "SHA-256"}
 
 
