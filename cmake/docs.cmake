@@ -26,8 +26,15 @@ if(MFP_GZIP)
     DEPENDS ${MFP_MAN}
     COMMENT "Compressing mfpdoctor.1")
   set(MFP_MAN_INSTALLED ${MFP_MAN_GZ})
+  # the changelog is compressed too (Debian policy 12.7; lintian: no-changelog otherwise)
+  set(MFP_CHANGELOG ${PROJECT_BINARY_DIR}/changelog.gz)
+  add_custom_command(OUTPUT ${MFP_CHANGELOG}
+    COMMAND ${MFP_GZIP} -9 -n -c ${PROJECT_SOURCE_DIR}/packaging/changelog > ${MFP_CHANGELOG}
+    DEPENDS ${PROJECT_SOURCE_DIR}/packaging/changelog
+    COMMENT "Compressing the changelog")
 else()
   set(MFP_MAN_INSTALLED ${MFP_MAN})
+  set(MFP_CHANGELOG ${PROJECT_SOURCE_DIR}/packaging/changelog)
 endif()
 add_custom_command(OUTPUT ${MFP_BASH_COMPLETION}
   COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/completions
@@ -40,4 +47,4 @@ add_custom_command(OUTPUT ${MFP_ZSH_COMPLETION}
   DEPENDS mfpdoctor-gendoc
   COMMENT "Generating the zsh completion from the option tables")
 add_custom_target(mfpdoctor-docs ALL
-  DEPENDS ${MFP_MAN} ${MFP_MAN_INSTALLED} ${MFP_BASH_COMPLETION} ${MFP_ZSH_COMPLETION})
+  DEPENDS ${MFP_MAN} ${MFP_MAN_INSTALLED} ${MFP_BASH_COMPLETION} ${MFP_ZSH_COMPLETION} ${MFP_CHANGELOG})

@@ -18,7 +18,7 @@ if [ "$demo" -eq 0 ]; then
   packages+=(python3-aiosmtpd swaks msmtp libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
              chromium clang curl)
   # the man page, the shell completions and the .deb (test_manpage, test_completion, test_install_*)
-  packages+=(man-db groff-base bash-completion zsh dpkg-dev file)
+  packages+=(man-db groff-base bash-completion zsh dpkg-dev file lintian)
 fi
 if [ "$demo" -eq 0 ] && [ -f "$here/tests/sim/PACKAGES" ]; then
   while read -r p; do

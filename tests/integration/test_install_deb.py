@@ -1,6 +1,6 @@
 """test_install_deb.py — the .deb: configures a separate build (-DCMAKE_INSTALL_PREFIX=/usr, tests
 off) in a unique folder under the build tree, runs `cpack -G DEB`, checks the control fields
-(name, version, section, maintainer, Depends computed by dpkg-shlibdeps, Recommends), the file list
+(lintian: no error or warning; name, version, section, maintainer, Depends computed by dpkg-shlibdeps, Recommends), the file list
 (/usr/bin, the gzipped man page, completions, docs with the copyright, /etc/mfpdoctor/profiles/README
 as a conffile, nothing under /usr/local or /usr/etc), then installs it with dpkg -i on this machine,
 runs /usr/bin/mfpdoctor from /, finds the man page with `man -w`, checks that the binary reads the
@@ -101,7 +101,8 @@ def t_files():
     assert all(r[1] == "root/root" for r in rows), [r for r in rows if r[1] != "root/root"][:3]
     need = {"./usr/bin/mfpdoctor", "./usr/share/man/man1/mfpdoctor.1.gz",
             "./usr/share/bash-completion/completions/mfpdoctor", "./usr/share/zsh/vendor-completions/_mfpdoctor",
-            "./usr/share/doc/mfpdoctor/copyright", "./usr/share/doc/mfpdoctor/README.md",
+            "./usr/share/doc/mfpdoctor/copyright", "./usr/share/doc/mfpdoctor/changelog.gz",
+            "./usr/share/doc/mfpdoctor/README.md",
             "./usr/share/doc/mfpdoctor/diagnose.md", "./usr/share/doc/mfpdoctor/examples/profiles/mail/example-relay.json",
             "./etc/mfpdoctor/profiles/README"}
     if os.path.isdir(os.path.join(SRC, "docs", "monitoring")):
@@ -110,6 +111,19 @@ def t_files():
     bad = [p for p in paths if p not in (".", "./etc", "./usr") and not re.match(r"\./(usr/(bin|share)|etc/mfpdoctor)(/|$)", p)]
     assert not bad, bad
     assert not [p for p in paths if p.endswith(".1")], "uncompressed man page"
+
+
+def t_lintian():
+    if not shutil.which("lintian"):
+        raise AssertionError("lintian is not installed (tests/setup.sh installs it)")
+    with open(os.path.join(SRC, "packaging", "changelog")) as f:
+        top = f.readline()
+    assert top.startswith("mfpdoctor (%s) " % version()), "packaging/changelog's first entry is not %s: %s" % \
+        (version(), top)
+    rc, out, err = sh(["lintian", "--fail-on", "error,warning", "--tag-display-limit", "0", DEB[0]], timeout=300)
+    assert rc == 0, out + err
+    tags = [ln for ln in out.splitlines() if ln[:2] in ("E:", "W:")]
+    assert not tags, tags
 
 
 def man_excluded():
@@ -174,6 +188,7 @@ if DEB:
     S.check("cpack refuses a build not configured for /usr", t_refuses_wrong_prefix)
     S.check("control: name, version, section net, maintainer, Depends from dpkg-shlibdeps, conffiles", t_control)
     S.check("file list: /usr/bin, gzipped man page, completions, docs, /etc/mfpdoctor/profiles/README", t_files)
+    S.check("lintian: no error or warning; the changelog's version is the project's", t_lintian)
     S.check("dpkg -i, run from /, man -w, reads /etc/mfpdoctor/profiles, dpkg --purge", t_install_and_remove)
 shutil.rmtree(WORK, ignore_errors=True)
 if SKIPPED and not S.failed:

@@ -1,6 +1,6 @@
 """test_install_prefix.py — `cmake --install BUILD --prefix P` into a temporary prefix: exactly the
 expected files (binary, gzipped man page, bash and zsh completions, README.md and docs/*.md, the
-copyright, the example site profiles, docs/monitoring/*, the site profile folder's README) and
+copyright and changelog, the example site profiles, docs/monitoring/*, the site profile folder's README) and
 nothing else; the installed binary runs from /, `man -w` finds the page through MANPATH, the
 installed page has no warnings, and the installed bash completion works."""
 import glob
@@ -31,7 +31,7 @@ def cache(name):
 def expected():
     doc = "share/doc/mfpdoctor/"
     files = {"bin/mfpdoctor", "share/man/man1/mfpdoctor.1.gz", "share/bash-completion/completions/mfpdoctor",
-             "share/zsh/vendor-completions/_mfpdoctor", doc + "README.md", doc + "copyright",
+             "share/zsh/vendor-completions/_mfpdoctor", doc + "README.md", doc + "copyright", doc + "changelog.gz",
              "etc/mfpdoctor/profiles/README"}
     files |= {doc + os.path.basename(p) for p in glob.glob(os.path.join(SRC, "docs", "*.md"))}
     for sub in ("examples", "monitoring"):
