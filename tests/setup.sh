@@ -17,6 +17,8 @@ if [ "$demo" -eq 0 ]; then
   # to run every test: reference clients, a real MTA, the browser for the HTML check, fuzzing
   packages+=(python3-aiosmtpd swaks msmtp libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
              chromium clang curl poppler-utils)
+  # the man page, the shell completions and the .deb (test_manpage, test_completion, test_install_*)
+  packages+=(man-db groff-base bash-completion zsh dpkg-dev file lintian)
 fi
 if [ "$demo" -eq 0 ] && [ -f "$here/tests/sim/PACKAGES" ]; then
   while read -r p; do

@@ -18,7 +18,7 @@
 const struct cli_opt cli_common_opts[] = {
 	{"color", 0, CLI_VALUE, CLI_COMMON_COLOR, "auto|always|never", "colour: auto (default: on a terminal, unless NO_COLOR is non-empty or TERM is dumb), always (also into a pipe, for less -R), never", "Common options"},
 	{"help", 'h', CLI_FLAG, CLI_COMMON_HELP, NULL, "show this help", "Common options"},
-	{"profiles", 0, CLI_VALUE, CLI_COMMON_PROFILES, "DIR", "site profile folder (default $MFPDOCTOR_PROFILES, else /etc/mfpdoctor/profiles)", "Common options"},
+	{"profiles", 0, CLI_VALUE, CLI_COMMON_PROFILES, "DIR", "site profile folder (default $MFPDOCTOR_PROFILES, else " MFPDOCTOR_SYSCONFDIR "/mfpdoctor/profiles)", "Common options"},
 	{"version", 'V', CLI_FLAG, CLI_COMMON_VERSION, NULL, "print the version of mfpdoctor and its libraries", "Common options"},
 };
 const size_t cli_ncommon_opts = sizeof(cli_common_opts) / sizeof(cli_common_opts[0]);

@@ -376,11 +376,14 @@ static int check_learn(const struct listen_cfg *c)
 		fputs("mfpdoctor listen: --learn needs --device HOST (the printer whose error events are paired with "
 		      "the replies)\n", stderr);
 	else if (!dir || !*dir)
-		fputs("mfpdoctor listen: --learn writes to the site overlay, but MFPDOCTOR_PROFILES is not set; set it to "
-		      "your site profiles folder (e.g. export MFPDOCTOR_PROFILES=/etc/mfpdoctor/profiles)\n", stderr);
+		fputs("mfpdoctor listen: --learn writes to the site profile folder, but there is none: the first of "
+		      "--profiles DIR, $MFPDOCTOR_PROFILES and " MFPDOCTOR_SYSCONFDIR "/mfpdoctor/profiles (when it "
+		      "exists) is used; give --profiles DIR, set MFPDOCTOR_PROFILES, or create "
+		      MFPDOCTOR_SYSCONFDIR "/mfpdoctor/profiles\n", stderr);
 	else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		fprintf(stderr, "mfpdoctor listen: --learn: MFPDOCTOR_PROFILES (%.200s) is not a folder; create it or "
-			"point it at your site profiles folder\n", dir);
+		fprintf(stderr, "mfpdoctor listen: --learn: the site profile folder %.200s (from --profiles or "
+			"MFPDOCTOR_PROFILES) is not a folder; create it or point --profiles DIR / MFPDOCTOR_PROFILES "
+			"at your site profiles folder\n", dir);
 	else
 		return 0;
 	return MFP_EXIT_USAGE;
