@@ -5,7 +5,6 @@
 #include <csv.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "scan/output.h"
 #include "util/buf.h"
@@ -80,15 +79,12 @@ static void csv_row(FILE *f, const json_t *row)
 
 static void text_row(FILE *f, const json_t *row)
 {
-	char tmp[64], dev[200];
-	const char *v = jstr(row, "vendor", NULL, tmp, sizeof(tmp)), *m = jstr(row, "model", NULL, tmp, sizeof(tmp));
-	if (m && v && strncasecmp(m, v, strlen(v)) == 0)
-		v = NULL;
-	snprintf(dev, sizeof(dev), "%s%s%s", v ? v : "", v && m ? " " : "", m ? m : "");
+	char tmp[64];
+	const char *dev = json_string_value(json_object_get(row, "device"));
 	const char *top = jstr(row, "top_finding", "title", tmp, sizeof(tmp));
 	const char *err = jstr(row, "error", NULL, tmp, sizeof(tmp));
 	char *h = text_sanitize(json_string_value(json_object_get(row, "host")), 22, 0);
-	char *d = text_sanitize(dev[0] ? dev : "-", 30, 0);
+	char *d = text_sanitize(dev ? dev : "-", 30, 0);
 	char *t = text_sanitize(top ? top : err ? err : "-", 160, 0);
 	fprintf(f, "%5lld  %-22s %-30s %-9s %6.1fs  %s\n", (long long)json_integer_value(json_object_get(row, "index")) + 1,
 		h, d, json_string_value(json_object_get(row, "status")),

@@ -98,6 +98,12 @@ static void add_identity(json_t *row, const json_t *rep)
 					      {"sysname", "sysname"}, {"location", "location"}, {"firmware", "firmware"}};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		json_object_set_new(row, keys[i][0], text(str_at(id, keys[i][1], NULL)));
+	const char *v = str_at(id, "vendor", NULL), *m = str_at(id, "model", NULL);
+	if (m && v && strncasecmp(m, v, strlen(v)) == 0)
+		v = NULL; /* "Brother MFC-L2750DW series", not "Brother Brother …" */
+	char *title = v || m ? xasprintf("%s%s%s", v ? v : "", v && m ? " " : "", m ? m : "") : NULL;
+	json_object_set_new(row, "device", text(title));
+	free(title);
 	json_object_set_new(row, "service", text(str_at(rep, "service", "name")));
 }
 
