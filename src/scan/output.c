@@ -86,7 +86,7 @@ static void text_row(FILE *f, const json_t *row)
 	char *h = text_sanitize(json_string_value(json_object_get(row, "host")), 22, 0);
 	char *d = text_sanitize(dev ? dev : "-", 30, 0);
 	char *t = text_sanitize(top ? top : err ? err : "-", 160, 0);
-	fprintf(f, "%5lld  %-22s %-30s %-9s %6.1fs  %s\n", (long long)json_integer_value(json_object_get(row, "index")) + 1,
+	fprintf(f, "%5lld  %-22s %-30s %-9s %6.1fs  %s\n", (long long)json_integer_value(json_object_get(row, "index")),
 		h, d, json_string_value(json_object_get(row, "status")),
 		json_real_value(json_object_get(row, "duration_s")), t);
 	free(h);
