@@ -28,7 +28,7 @@ static const struct cli_opt opts[] = {
 	{"inventory", 0, CLI_VALUE, O_INVENTORY, "FILE.csv", "printers and per-printer settings from a CSV file with a header row ('-' = standard input)", "Printers"},
 	{"jobs", 'j', CLI_VALUE, O_JOBS, "N", "diagnose N printers at a time (default 4, at most 256)", "Printers"},
 	{"no-progress", 0, CLI_FLAG, O_NO_PROGRESS, NULL, "no progress line, even on a terminal", "Output"},
-	{"output-dir", 'o', CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR as <index>-<host>.json", "Output"},
+	{"output-dir", 0, CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR as <index>-<host>.json", "Output"},
 	{"progress", 0, CLI_FLAG, O_PROGRESS, NULL, "a progress line on standard error even when it is not a terminal", "Output"},
 };
 
@@ -143,6 +143,8 @@ static int check_common(int argc, char **argv)
 	if (rc == 0 && npos)
 		fprintf(stderr, "mfpdoctor scan: \"%s\" after \"--\" is not an option; the printers go before \"--\"\n",
 			pos[0]);
+	else if (rc != 0)
+		fputs("mfpdoctor scan: (that is in the options after \"--\", which go to every diagnose)\n", stderr);
 	free(pos);
 	free(av);
 	return rc == 0 && npos == 0 ? 0 : -1;
