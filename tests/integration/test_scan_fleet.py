@@ -32,13 +32,25 @@ LOGIN = {"security": "starttls", "auth": "auto", "user": USER, "from": USER, "ho
 ENV = {"SITE1_SMTP_PW": PW1, "SITE2_SMTP_PW": PW2}
 
 
+PROCS = []
+
+
+def reap_all():
+    """Ends any scan a failed check left running (and so its diagnose children, which end with their budget)."""
+    for p in PROCS:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 def start_scan(args, env=None, stderr=subprocess.PIPE):
     e = dict(os.environ)
     e.pop("MFPDOCTOR_SMTP_PASSWORD", None)
     e["NO_COLOR"] = "1"
     e.update(env or {})
-    return subprocess.Popen([BIN, "scan"] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-                            env=e)
+    PROCS.append(subprocess.Popen([BIN, "scan"] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=stderr, env=e))
+    return PROCS[-1]
 
 
 def read_lines(proc, until, timeout=120):
@@ -94,6 +106,7 @@ def with_fleet(fn):
     try:
         fn(Fleet(push))
     finally:
+        reap_all()
         for x in reversed(stack):
             x.__exit__(None, None, None)
 
@@ -127,6 +140,7 @@ def streamed(f):
     assert slow["status"] != "ok" and slow["duration_s"] >= 3.5, slow
     # streamed: the fast printer's row came well before the slow one was done
     assert t_slow - t_ok >= 2.5, (t_ok, t_slow)
+    print("     streamed: the fast printer's row at %.2f s, the slow one's at %.2f s" % (t_ok, t_slow))
     assert rows[0][1]["index"] in (0, 1, 3, 4) and rows[-1][1]["index"] == 2, [r["index"] for _, r in rows]
     dead = by[3][1]
     assert dead["status"] not in ("ok", "error") and dead["vendor"] is None, dead
@@ -227,6 +241,26 @@ def progress_on_a_terminal(f):
     assert "\r[1/1]" in err, err
 
 
+def overrun():
+    """A diagnose that stops making progress (SIGSTOP) is ended after its budget plus the grace."""
+    proc = start_scan(["127.0.0.1:9", "--format", "jsonl", "--", "--no-web", "--timeout", "1", "--budget", "5"])
+    kids = []
+    t0 = time.monotonic()
+    while not kids and time.monotonic() - t0 < 5:
+        try:
+            kids = open("/proc/%d/task/%d/children" % (proc.pid, proc.pid)).read().split()
+        except OSError:
+            pass
+    assert kids, "no diagnose child seen"
+    time.sleep(0.3)   # past its exec
+    os.kill(int(kids[0]), signal.SIGSTOP)
+    out, err = proc.communicate(timeout=60)
+    row = json.loads(out)
+    secs = time.monotonic() - t0
+    assert proc.returncode == 3 and row["status"] == "error" and "beyond its budget, and was ended" in row["error"], (row, err)
+    assert 19 <= secs <= 35, secs   # budget 5 s + 15 s grace
+
+
 def invalid_lists():
     bad = os.path.join(TMP, "bad.csv")
     with open(bad, "w") as f:
@@ -259,6 +293,8 @@ S.check("scan: inventory with per-printer SMTP overrides, rows streamed, --outpu
 S.check("scan: Ctrl-C keeps finished rows (exit 130); SIGTERM closes the JSON array (143)", with_fleet, interrupted)
 S.check("scan: CSV for a spreadsheet; the table and its summary; stdin hosts", with_fleet, spreadsheet_and_table)
 S.check("scan: progress line on a terminal only", with_fleet, progress_on_a_terminal)
+S.check("scan: a diagnose that overruns its budget is ended (error row)", overrun)
 S.check("scan: invalid printer lists refused before anything runs", invalid_lists)
+reap_all()
 shutil.rmtree(TMP, ignore_errors=True)
 S.finish()
