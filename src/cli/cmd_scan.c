@@ -122,6 +122,7 @@ static int build_targets(struct scan_targets *t, const struct scan_cfg *c, char 
 		return MFP_EXIT_USAGE;
 	}
 	scan_targets_finish(t);
+	scan_targets_warn_duplicates(t, stderr);
 	return MFP_EXIT_OK;
 }
 

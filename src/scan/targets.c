@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scan/targets.h"
 #include "util/text.h"
@@ -259,22 +260,65 @@ int scan_targets_add(struct scan_targets *t, const char *entry, const char *orig
 	return add_host(t, base, entry, origin, args, env);
 }
 
+/* An nmap greppable line ("Host: 10.1.0.5 (mfp.example)\tStatus: Up" or "...\tPorts: ..."):
+ * the address into addr; false for a host that is down. */
+static bool nmap_host(const char *line, char *addr, size_t addrsz)
+{
+	if (strstr(line, "Status: Down"))
+		return false;
+	snprintf(addr, addrsz, "%.*s", (int)strcspn(line + 6, " \t"), line + 6);
+	return *addr != '\0';
+}
+
 size_t scan_targets_read_hosts(struct scan_targets *t, FILE *f, const char *name)
 {
 	size_t before = t->nerrors, lineno = 0, cap = 0;
-	char *line = NULL;
+	char *line = NULL, addr[256];
+	struct strlist nmap_seen = {0};
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		line[strcspn(line, "#")] = '\0';
 		text_trim(line);
-		if (!*line)
+		const char *entry = line;
+		if (strncmp(line, "Host: ", 6) == 0) { /* nmap -oG: one line per host and kind of result */
+			if (!nmap_host(line, addr, sizeof(addr)) || strlist_has(&nmap_seen, addr))
+				continue;
+			strlist_add(&nmap_seen, addr);
+			entry = addr;
+		}
+		if (!*entry)
 			continue;
 		char *origin = xasprintf("%s line %zu", name, lineno);
-		scan_targets_add(t, line, origin, NULL, NULL);
+		scan_targets_add(t, entry, origin, NULL, NULL);
 		free(origin);
 	}
 	free(line);
+	strlist_free(&nmap_seen);
 	return t->nerrors - before;
+}
+
+static int by_host(const void *a, const void *b)
+{
+	const struct scan_target *const *x = a, *const *y = b;
+	int c = strcasecmp((*x)->host, (*y)->host);
+	return c ? c : ((*x)->index > (*y)->index) - ((*x)->index < (*y)->index);
+}
+
+size_t scan_targets_warn_duplicates(const struct scan_targets *t, FILE *out)
+{
+	const struct scan_target **v = xcalloc(t->n ? t->n : 1, sizeof(*v));
+	size_t dups = 0;
+	for (size_t i = 0; i < t->n; i++)
+		v[i] = &t->v[i];
+	qsort(v, t->n, sizeof(*v), by_host);
+	for (size_t i = 1; i < t->n; i++)
+		if (strcasecmp(v[i]->host, v[i - 1]->host) == 0 && dups++ < 20)
+			fprintf(out, "mfpdoctor scan: note: %s is listed more than once (%s, and %s); it is scanned each time\n",
+				v[i]->host, v[i - 1]->origin, v[i]->origin);
+	if (dups > 20)
+		fprintf(out, "mfpdoctor scan: note: %zu more printers are listed more than once\n", dups - 20);
+	free(v);
+	return dups;
 }
 
 void scan_targets_finish(struct scan_targets *t)

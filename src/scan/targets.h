@@ -29,7 +29,8 @@ int scan_targets_add(struct scan_targets *t, const char *entry, const char *orig
 		     const struct strlist *env);
 
 /* Reads a hosts file: one entry per line (any form scan_targets_add takes), '#' starts a comment,
- * blank lines are skipped. name names the file in errors. Returns the number of errors added. */
+ * blank lines are skipped; nmap greppable output (-oG) is taken too (hosts that are up, each once).
+ * name names the file in errors. Returns the number of errors added. */
 size_t scan_targets_read_hosts(struct scan_targets *t, FILE *f, const char *name);
 
 /* Reads an inventory CSV (header row, RFC 4180 quoting; ',' ';' or tab, chosen from the header
@@ -47,6 +48,10 @@ bool scan_hostname_valid(const char *name);
 /* A credential reference that is the NAME of an environment variable: upper-case letters, digits
  * and '_', not starting with a digit, at most 64 characters. */
 bool scan_env_name_valid(const char *name);
+
+/* Prints a note to out for each printer listed more than once (they are not merged: each entry
+ * may carry its own settings). Returns how many repeats there are. */
+size_t scan_targets_warn_duplicates(const struct scan_targets *t, FILE *out);
 
 /* Gives every target its file name stem for --output-dir ("<index>-<sanitised host>"). */
 void scan_targets_finish(struct scan_targets *t);

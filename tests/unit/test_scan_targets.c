@@ -156,6 +156,34 @@ static void hosts_file(void **state)
 	scan_targets_free(&t);
 }
 
+static void nmap_and_duplicates(void **state)
+{
+	(void)state;
+	const char *text = "# Nmap 7.93 scan initiated as: nmap -sU -p161 -oG - 10.1.0.0/29\n"
+			   "Host: 10.1.0.1 (mfp-1.example)\tStatus: Up\n"
+			   "Host: 10.1.0.1 (mfp-1.example)\tPorts: 161/open/udp//snmp///\n"
+			   "Host: 10.1.0.2 ()\tStatus: Down\n"
+			   "Host: 10.1.0.3 ()\tStatus: Up\n"
+			   "10.1.0.3\n"
+			   "# Nmap done at Wed Dec  2 03:40:32 2026 -- 8 IP addresses (2 hosts up) scanned in 2.05 seconds\n";
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct scan_targets t = {0};
+	assert_int_equal(scan_targets_read_hosts(&t, f, "nmap.gnmap"), 0);
+	fclose(f);
+	struct buf b = {0};
+	hosts_of(&t, &b);
+	assert_string_equal(buf_str(&b), "10.1.0.1 10.1.0.3 10.1.0.3");
+	char *out = NULL;
+	size_t outsz = 0;
+	FILE *o = open_memstream(&out, &outsz);
+	assert_int_equal(scan_targets_warn_duplicates(&t, o), 1);
+	fclose(o);
+	assert_non_null(strstr(out, "10.1.0.3 is listed more than once (nmap.gnmap line 5, and nmap.gnmap line 6)"));
+	free(out);
+	buf_free(&b);
+	scan_targets_free(&t);
+}
+
 /* Reads an inventory from text; returns the number of errors. */
 static size_t inv(struct scan_targets *t, const char *text, const char *columns)
 {
@@ -310,6 +338,7 @@ int main(void)
 		cmocka_unit_test(ranges),
 		cmocka_unit_test(hosts_and_names),
 		cmocka_unit_test(hosts_file),
+		cmocka_unit_test(nmap_and_duplicates),
 		cmocka_unit_test(inventory_quoting),
 		cmocka_unit_test(inventory_settings),
 		cmocka_unit_test(inventory_secrets_refused),
