@@ -32,6 +32,7 @@ struct child {
 	struct buf out, err;
 	double started, t0, deadline;
 	bool overran;
+	bool reaped;          /* waited for by end_all */
 };
 
 static double now_mono(void)
@@ -288,19 +289,28 @@ static void fill(struct run *R)
 	}
 }
 
-/* Ends every running child (on stop): they get no row. */
+/* Ends every running child (on stop): SIGTERM to all, SIGKILL to those still there after 2 s.
+ * They get no row. */
 static void end_all(struct run *R)
 {
+	int alive = 0;
+	for (int s = 0; s < R->cfg->jobs; s++)
+		if (R->kids[s].pid && kill(R->kids[s].pid, SIGTERM) == 0)
+			alive++;
+	for (double until = now_mono() + 2; alive && now_mono() < until; usleep(20000))
+		for (int s = 0; s < R->cfg->jobs; s++) {
+			struct child *c = &R->kids[s];
+			int ws;
+			if (c->pid && !c->reaped && waitpid(c->pid, &ws, WNOHANG) == c->pid) {
+				c->reaped = true;
+				alive--;
+			}
+		}
 	for (int s = 0; s < R->cfg->jobs; s++) {
 		struct child *c = &R->kids[s];
 		if (!c->pid)
 			continue;
-		kill(c->pid, SIGTERM);
-		double until = now_mono() + 2;
-		int ws;
-		while (waitpid(c->pid, &ws, WNOHANG) == 0 && now_mono() < until)
-			usleep(20000);
-		if (waitpid(c->pid, &ws, WNOHANG) == 0) {
+		if (!c->reaped) {
 			kill(c->pid, SIGKILL);
 			reap(c);
 		}
