@@ -24,11 +24,11 @@ enum { O_COLUMNS, O_FORMAT, O_HOSTS_FILE, O_INVENTORY, O_JOBS, O_NO_PROGRESS, O_
 static const struct cli_opt opts[] = {
 	{"columns", 0, CLI_VALUE, O_COLUMNS, "FIELD=HEADER,...", "which inventory columns to read, e.g. host=IP,name=Name,location=Location", "Printers"},
 	{"format", 'f', CLI_VALUE, O_FORMAT, SCAN_FORMAT_CHOICES, "table (default), JSON Lines (streamed), one JSON array (at the end), or CSV", "Output"},
-	{"hosts-file", 0, CLI_VALUE, O_HOSTS_FILE, "FILE", "printers from FILE, one per line ('#' comments; '-' = standard input)", "Printers"},
+	{"hosts-file", 0, CLI_VALUE, O_HOSTS_FILE, "FILE", "printers from FILE, one per line ('#' comments), or nmap -oG output; '-' = standard input", "Printers"},
 	{"inventory", 0, CLI_VALUE, O_INVENTORY, "FILE.csv", "printers and per-printer settings from a CSV file with a header row ('-' = standard input)", "Printers"},
 	{"jobs", 'j', CLI_VALUE, O_JOBS, "N", "diagnose N printers at a time (default 4, at most 256)", "Printers"},
 	{"no-progress", 0, CLI_FLAG, O_NO_PROGRESS, NULL, "no progress line, even on a terminal", "Output"},
-	{"output-dir", 0, CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR as <index>-<host>.json", "Output"},
+	{"output-dir", 0, CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR, named <index>-<host> (e.g. 0007-10.1.0.28.json)", "Output"},
 	{"progress", 0, CLI_FLAG, O_PROGRESS, NULL, "a progress line on standard error even when it is not a terminal", "Output"},
 };
 
