@@ -91,6 +91,23 @@ static int read_list(struct scan_targets *t, const char *path, bool inventory, c
 	return 0;
 }
 
+/* A note before the scan for each credential reference whose variable is not set (those printers
+ * will get an error row). */
+static void warn_unset(const struct scan_targets *t)
+{
+	struct strlist seen = {0};
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; k < t->v[i].env.n; k++) {
+			const char *src = strchr(t->v[i].env.v[k], '=');
+			if (!src || getenv(src + 1) || strlist_has(&seen, src + 1))
+				continue;
+			strlist_add(&seen, src + 1);
+			fprintf(stderr, "mfpdoctor scan: note: the environment variable %s is not set (first needed by %s); "
+				"the printers that use it will get an error row\n", src + 1, t->v[i].origin);
+		}
+	strlist_free(&seen);
+}
+
 /* The whole printer list; MFP_EXIT_OK, or MFP_EXIT_USAGE after printing every error. */
 static int build_targets(struct scan_targets *t, const struct scan_cfg *c, char **pos, int npos)
 {
@@ -123,6 +140,7 @@ static int build_targets(struct scan_targets *t, const struct scan_cfg *c, char 
 	}
 	scan_targets_finish(t);
 	scan_targets_warn_duplicates(t, stderr);
+	warn_unset(t);
 	return MFP_EXIT_OK;
 }
 

@@ -155,6 +155,7 @@ def streamed(f):
     assert names == sorted("%04d-%s.json" % (i, by[i][1]["host"].replace(":", "_")) for i in range(4)), names
     assert json.load(open(os.path.join(out_dir, names[0])))["schema"] == "mfpdoctor/diagnosis/1"
     assert ok["report"] == os.path.join(out_dir, names[0]), ok
+    assert "note: the environment variable UNSET_SITE3_PW is not set (first needed by %s line 6)" % inv in err, err
     everything = json.dumps(rows) + err + "".join(open(os.path.join(out_dir, n)).read() for n in names)
     assert PW1 not in everything and PW2 not in everything
 
@@ -281,6 +282,10 @@ def invalid_lists():
     assert rc == 64 and "the value is not the name of an environment variable" in err and "Winter" not in err, err
     rc, out, err, _ = run(["scan", "--inventory", bad, "--columns", "host=IP"])
     assert rc == 64 and "the header row has no column \"IP\"" in err, err
+    with open(os.path.join(TMP, "stdin.txt"), "w") as f:
+        f.write("10.1.0.5\nip,name\n")
+    rc, out, err, _ = run(["scan", "--hosts-file", "-"], stdin=open(os.path.join(TMP, "stdin.txt")))
+    assert rc == 64 and "standard input line 2: \"ip,name\" is not a host name" in err, err
     rc, out, err, _ = run(["scan", "10.0.0.0/8"])
     assert rc == 64 and "stands for 16777214 addresses" in err, err
     rc, out, err, _ = run(["scan", "127.0.0.1", "--", "--no-such-option"])
