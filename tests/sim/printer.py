@@ -315,6 +315,7 @@ class RecordedPrinter:
     redacted); the web password is not checked (the recorded login answers are replayed)."""
     community = "recording"
     web_password = "any"
+    snmp_address = "127.0.0.1"
 
     def __init__(self, rec_dir, tmpdir, certs):
         self.rec_dir, self.dir, self.certs = os.path.abspath(rec_dir), os.path.abspath(tmpdir), certs
