@@ -12,7 +12,7 @@ shift || true
 
 # to build, and to run the simulated world (SNMP agent, web server, SMTP personas, certificates)
 packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsnmp-dev libjansson-dev
-          libxml2-dev libcmocka-dev openssl python3 python3-cryptography snmp snmpsim)
+          libxml2-dev libcmocka-dev openssl python3 python3-cryptography snmp snmpsim libcsv-dev)
 if [ "$demo" -eq 0 ]; then
   # to run every test: reference clients, a real MTA, the browser for the HTML check, fuzzing
   packages+=(python3-aiosmtpd swaks msmtp libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time

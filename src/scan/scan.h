@@ -18,6 +18,9 @@ struct scan_target {
 	struct strlist args;   /* per-printer diagnose options (from an inventory), put before the common ones */
 	struct strlist env;    /* "DEST=SRC": in this printer's run, environment variable DEST gets the value
 				* of SRC (a credential *reference*, e.g. MFPDOCTOR_SMTP_PASSWORD=SITE1_SMTP_PW) */
+	char *name;            /* the inventory's name for the printer, or NULL */
+	char *location;        /* the inventory's location, or NULL */
+	char *stem;            /* file name stem for --output-dir: "<index>-<sanitised host>" (0007-10.1.0.5) */
 };
 
 struct scan_result {

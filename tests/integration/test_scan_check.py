@@ -42,7 +42,7 @@ def fleet():
                     f.write("# the third floor\n%s\n\n%s  # legal\n" % (p2.snmp_peer, dead))
                 rc, out, err, secs = run(["scan", "--format", "jsonl", "--jobs", "2", p1.snmp_peer, "--hosts-file", hosts] + fwd,
                                          env=env, timeout=180)
-                rows = [json.loads(l) for l in out.splitlines() if l.strip()]
+                rows = sorted((json.loads(l) for l in out.splitlines() if l.strip()), key=lambda r: r["index"])
                 assert rc == 3, (rc, out, err)   # the worst: one printer could not be diagnosed
                 assert [r["host"] for r in rows] == [p1.snmp_peer, p2.snmp_peer, dead], rows
                 assert [r["status"] for r in rows] == ["ok", "critical", "unknown"], rows

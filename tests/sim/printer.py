@@ -197,7 +197,8 @@ PAGES = {"xerox-workcentre": _xerox_pages, "hp-ledm": _hp_pages, "kyocera": _kyo
 
 class SimPrinter:
     def __init__(self, kind, tmpdir, certs, smtp, events=(), hostname="mfp-3rdfloor.sim.test", alerts=(),
-                 clock_offset_s=0, web_password=WEB_PASSWORD, community="public", snmp_users=None):
+                 clock_offset_s=0, web_password=WEB_PASSWORD, community="public", snmp_users=None,
+                 snmp_address="127.0.0.1"):
         if kind not in KINDS:
             raise ValueError("unknown printer kind %s (one of %s)" % (kind, ", ".join(KINDS)))
         self.kind, self.dir, self.certs = kind, os.path.abspath(tmpdir), certs
@@ -210,6 +211,7 @@ class SimPrinter:
         self.web_password = web_password
         self.community = community
         self.snmp_users = snmp_users      # SNMPv3 users (snmpsim.py V3_USERS form); context = community
+        self.snmp_address = snmp_address  # the agent's 127.0.0.0/8 address (a fleet on distinct addresses)
         self.issued_log = os.path.join(self.dir, "issued.log")   # CSRF tokens and cookie values handed out
 
     def start(self):
@@ -225,7 +227,7 @@ class SimPrinter:
         rec_file = os.path.join(data, self.community + ".snmprec")
         _write_snmprec(rec_file, rows)
         os.chmod(rec_file, 0o644)
-        self.snmp = SnmpSim(data, users=self.snmp_users)
+        self.snmp = SnmpSim(data, users=self.snmp_users, address=self.snmp_address)
         self.snmp.start()
         web = KINDS[self.kind]["web"]
         if web:
@@ -252,7 +254,7 @@ class SimPrinter:
 
     @property
     def snmp_peer(self):
-        return "127.0.0.1:%d" % self.snmp.port
+        return "%s:%d" % (self.snmp_address, self.snmp.port)
 
     def diagnose_args(self):
         """Options that point `mfpdoctor diagnose` at this printer's web server."""
@@ -313,6 +315,7 @@ class RecordedPrinter:
     redacted); the web password is not checked (the recorded login answers are replayed)."""
     community = "recording"
     web_password = "any"
+    snmp_address = "127.0.0.1"
 
     def __init__(self, rec_dir, tmpdir, certs):
         self.rec_dir, self.dir, self.certs = os.path.abspath(rec_dir), os.path.abspath(tmpdir), certs

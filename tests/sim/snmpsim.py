@@ -45,10 +45,11 @@ def snmpsimd_command():
 
 
 class SnmpSim:
-    def __init__(self, data_dir, users=None, probe_community=None, max_varbinds=None, timeout=30):
+    def __init__(self, data_dir, users=None, probe_community=None, max_varbinds=None, timeout=30, address="127.0.0.1"):
         self.data_dir = os.path.abspath(data_dir)
         self.users = users or {}
         self.port = None
+        self.address = address   # any 127.0.0.0/8 address (a fleet on distinct addresses)
         self.proc = None
         self.timeout = timeout
         self.max_varbinds = max_varbinds
@@ -83,7 +84,7 @@ class SnmpSim:
         for attempt in range(3):
             self.port = free_udp_port()
             args = [exe, "--data-dir=" + data, "--cache-dir=" + cache,
-                    "--agent-udpv4-endpoint=127.0.0.1:%d" % self.port, "--logging-method=null"]
+                    "--agent-udpv4-endpoint=%s:%d" % (self.address, self.port), "--logging-method=null"]
             if os.geteuid() == 0:
                 args += ["--process-user=nobody", "--process-group=nogroup"]
             if self.max_varbinds:
@@ -107,7 +108,7 @@ class SnmpSim:
             if self.proc.poll() is not None:
                 return False
             r = subprocess.run(["snmpget", "-v2c", "-c", self.probe_community, "-t", "0.5", "-r", "0", "-On",
-                                "127.0.0.1:%d" % self.port, "1.3.6.1.2.1.1.1.0"],
+                                "%s:%d" % (self.address, self.port), "1.3.6.1.2.1.1.1.0"],
                                capture_output=True, text=True, timeout=5)
             if r.returncode == 0:
                 return True
