@@ -84,7 +84,7 @@ static void rule_snmp_no_answer(struct diagnosis *dg)
 	/* with the mail settings known from elsewhere (web pages, the command line) it is a note */
 	enum severity sev = dg->req.server && dg->test_ran ? SEV_INFO : SEV_WARN;
 	struct finding *f = findings_add(&dg->findings, "snmp-no-answer", sev,
-		"The printer does not answer SNMP, so its settings and logged errors could not be read", buf_str(&ev),
+		"The printer does not answer SNMP: its settings and logged errors were not read", buf_str(&ev),
 		"Check on the printer that SNMP is enabled (its web page, network or SNMP settings) and that it accepts "
 		"this read community (--community-file) or SNMPv3 user (--snmp-user); check that no firewall drops UDP port "
 		"161 between this host and the printer; or give --server and --port (and --tls) to test the mail side anyway.",

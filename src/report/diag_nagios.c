@@ -110,7 +110,7 @@ void plugin_perfdata(FILE *out, const struct diagnosis *dg, const struct plugin_
 }
 
 /* "out of time (-t 20): SNMP, the test send not tested" */
-static void cut_summary(FILE *out, const struct diagnosis *dg, const struct plugin_opts *po)
+static void cut_summary(FILE *out, const struct diagnosis *dg, const struct plugin_opts *po, size_t max)
 {
 	struct buf b = {0};
 	buf_printf(&b, "out of time (-t %ld): ", po ? po->timeout_s : 0);
@@ -120,11 +120,12 @@ static void cut_summary(FILE *out, const struct diagnosis *dg, const struct plug
 				       : strcmp(p, "smtp-test") == 0 ? "test send" : p);
 	}
 	buf_printf(&b, " not tested");
-	put(out, buf_str(&b), 58);
+	put(out, buf_str(&b), max);
 	buf_free(&b);
 }
 
-static void threshold_summary(FILE *out, const struct diagnosis *dg, const struct plugin_opts *po, int m, int st)
+static void threshold_summary(FILE *out, const struct diagnosis *dg, const struct plugin_opts *po, int m, int st,
+			      size_t max)
 {
 	double v = 0;
 	plugin_metric_value(dg, (enum plugin_metric)m, &v);
@@ -132,32 +133,34 @@ static void threshold_summary(FILE *out, const struct diagnosis *dg, const struc
 	char line[160];
 	snprintf(line, sizeof(line), "%s %.*f%s is outside the %s range %s", plugin_metric_names[m], m == PM_CERT_DAYS ? 0 : 2,
 		 v, m == PM_CERT_DAYS ? " days" : " s", st == 2 ? "critical" : "warning", r->text);
-	put(out, line, 58);
+	put(out, line, max);
 }
 
 /* The first line's text before the perfdata. */
 static void summary(FILE *out, const struct diagnosis *dg, const struct plugin_opts *po, int st)
 {
+	size_t max = 79 - strlen("MFPDOCTOR  - ") - strlen(state_name[st]); /* characters before the perfdata */
 	int which, tst = threshold_state(dg, po, &which);
 	const struct finding *top = dg->findings.n ? &dg->findings.v[0] : NULL;
 	char title[300], more[32] = "";
 	if (dg->findings.n > 1)
 		snprintf(more, sizeof(more), " (+%zu more)", dg->findings.n - 1);
 	if (tst && st == tst && !(top && (int)top->sev - 1 >= tst)) {
-		threshold_summary(out, dg, po, which, st);
+		threshold_summary(out, dg, po, which, st, max);
 	} else if (diag_state(dg, po) != 0 && dg->status == MFP_EXIT_UNKNOWN && dg->ncuts) {
-		cut_summary(out, dg, po);
+		cut_summary(out, dg, po, max);
 	} else if (top && top->sev >= SEV_WARN) {
-		put(out, top->title, 58 - strlen(more));
+		put(out, top->title, max - strlen(more));
 		fputs(more, out);
 	} else if (dg->status == MFP_EXIT_UNKNOWN) {
-		put(out, dg->test_skipped ? dg->test_skipped : "could not diagnose", 58);
-	} else {
-		struct buf b = {0};
-		buf_printf(&b, "scan-to-email works: %s -> %s:%ld", diag_device_title(dg, title, sizeof(title)),
-			   dg->req.server ? dg->req.server : "?", dg->req.port);
-		put(out, buf_str(&b), 58);
-		buf_free(&b);
+		put(out, dg->test_skipped ? dg->test_skipped : "could not diagnose", max);
+	} else { /* the device's name gives way to the server, which is what was tested */
+		char *to = xasprintf(" -> %s:%ld", dg->req.server ? dg->req.server : "?", dg->req.port);
+		size_t room = max > strlen(to) + 30 ? max - strlen(to) - 20 : 10;
+		fputs("scan-to-email works: ", out);
+		put(out, diag_device_title(dg, title, sizeof(title)), room);
+		put(out, to, 0);
+		free(to);
 	}
 }
 
@@ -172,7 +175,7 @@ static void threshold_lines(FILE *out, const struct diagnosis *dg, const struct 
 		if (!s)
 			continue;
 		fputs("[threshold] ", out);
-		threshold_summary(out, dg, po, m, s);
+		threshold_summary(out, dg, po, m, s, 0);
 		fputc('\n', out);
 	}
 }
