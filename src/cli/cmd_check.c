@@ -25,6 +25,7 @@ static const struct cli_opt opts[] = {
 	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
 	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
 	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
+	{"budget", 0, CLI_VALUE, O_CHECK_TIMEOUT, "SECONDS[:STATE]", "the older name of -t/--timeout (the whole run)", "Plugin"},
 	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
 	{"community", 'C', CLI_VALUE, OS_COMMUNITY, "COMMUNITY", "SNMP community on the command line (e.g. $USER2$; a file is safer)", "SNMP"},
 	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
