@@ -16,7 +16,7 @@ packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsn
 if [ "$demo" -eq 0 ]; then
   # to run every test: reference clients, a real MTA, the browser for the HTML check, fuzzing
   packages+=(python3-aiosmtpd swaks msmtp libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
-             chromium clang curl)
+             chromium clang curl nagios4-core icinga2-bin)
 fi
 if [ "$demo" -eq 0 ] && [ -f "$here/tests/sim/PACKAGES" ]; then
   while read -r p; do
