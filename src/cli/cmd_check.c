@@ -228,16 +228,17 @@ static int fail_line(struct check_cfg *k, const char *cli_err, const struct strl
 }
 
 /* The watchdog: if the run is still going when -t is nearly up, it prints its own status line
- * (prepared beforehand) and ends the process: the engine never has to kill us. */
+ * and ends the process: the engine never has to kill us. It is a thread (no signal handler), so
+ * it may format its line when it fires. */
 static atomic_int output_owner; /* 0 free, 1 the run, 2 the watchdog */
 static struct {
-	char line[512];
-	int state;
-	double at_ms;
+	const struct plugin_opts *po;
+	double t0, at_ms;
 } watchdog;
 
 static void *watchdog_main(void *arg)
 {
+	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 	(void)arg;
 	double left = watchdog.at_ms - clock_ms();
 	if (left > 0) {
@@ -248,32 +249,32 @@ static void *watchdog_main(void *arg)
 	int expected = 0;
 	if (!atomic_compare_exchange_strong(&output_owner, &expected, 2))
 		return NULL; /* the run is printing its result */
-	ssize_t w = write(STDOUT_FILENO, watchdog.line, strlen(watchdog.line));
+	const struct plugin_opts *po = watchdog.po;
+	char line[900];
+	int n = snprintf(line, sizeof(line),
+		 "MFPDOCTOR %s - plugin time-out: no result within -t %ld s | time=%.2fs;%s;%s;0 smtp_time=U;%s;%s;0 "
+		 "cert_days=U;%s;%s; failures=U;;;0 warnings=U;;;0 smtp_stages=U;;;0\n"
+		 "The run did not end within the time limit (-t %ld): a network step did not give up in time. Raise -t "
+		 "(and the check timeout of the engine), or lower --step-timeout.\n", names[po->timeout_state],
+		 po->timeout_s, (clock_ms() - watchdog.t0) / 1000, po->warn[PM_TIME].text, po->crit[PM_TIME].text,
+		 po->warn[PM_SMTP_TIME].text, po->crit[PM_SMTP_TIME].text, po->warn[PM_CERT_DAYS].text,
+		 po->crit[PM_CERT_DAYS].text, po->timeout_s);
+	ssize_t w = write(STDOUT_FILENO, line, n > 0 && (size_t)n < sizeof(line) ? (size_t)n : strlen(line));
 	(void)w;
-	_exit(watchdog.state);
+	_exit(po->timeout_state);
 }
 
 static void watchdog_start(const struct check_cfg *k, double t0)
 {
-	static const char *const names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-	const struct plugin_opts *po = &k->po;
-	double at = (double)po->timeout_s * 1000 - 200;
-	snprintf(watchdog.line, sizeof(watchdog.line),
-		 "MFPDOCTOR %s - plugin time-out: no result within -t %ld s | time=%.2fs;%s;%s;0 smtp_time=U;%s;%s;0 "
-		 "cert_days=U;%s;%s; failures=U;;;0 warnings=U;;;0 smtp_stages=U;;;0\n"
-		 "The run did not end within the time limit (-t %ld). Raise -t (and the engine's check timeout), or "
-		 "lower --step-timeout.\n", names[po->timeout_state], po->timeout_s, at / 1000, po->warn[PM_TIME].text,
-		 po->crit[PM_TIME].text, po->warn[PM_SMTP_TIME].text, po->crit[PM_SMTP_TIME].text,
-		 po->warn[PM_CERT_DAYS].text, po->crit[PM_CERT_DAYS].text, po->timeout_s);
-	watchdog.state = po->timeout_state;
-	watchdog.at_ms = t0 + at;
+	watchdog.po = &k->po;
+	watchdog.t0 = t0;
+	watchdog.at_ms = t0 + (double)k->po.timeout_s * 1000 - 200;
 	atomic_store(&output_owner, 0);
 	pthread_t th;
 	pthread_attr_t a;
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&th, &a, watchdog_main, NULL) != 0)
-		watchdog.at_ms = 0;
+	pthread_create(&th, &a, watchdog_main, NULL); /* without it the budget alone keeps the time */
 	pthread_attr_destroy(&a);
 }
 

@@ -6,10 +6,13 @@ stable perfdata set; and `diagnose -o -`, diagnose's --password warning."""
 import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
 import tempfile
+import time
 
-from smtptest import SRC, Suite, run
+from smtptest import BIN, SRC, Suite, run
 from printer import SimPrinter
 from simworld import Certs, Persona
 
@@ -24,7 +27,7 @@ USER = "scanner@sim.test"
 LOGIN = {"security": "starttls", "auth": "auto", "user": USER, "from": USER, "host": "localhost"}
 NAGIOS_STRIPPED = set("`~$&|'\"<>")
 PERF = re.compile(r"^time=[0-9.]+s;[^;]*;[^;]*;0 smtp_time=(U|[0-9.]+s);[^;]*;[^;]*;0 cert_days=(U|-?[0-9]+);[^;]*;[^;]*; "
-                  r"failures=[0-9]+;;;0 warnings=[0-9]+;;;0 smtp_stages=(U|[0-9]+);;;0$")
+                  r"failures=(U|[0-9]+);;;0 warnings=(U|[0-9]+);;;0 smtp_stages=(U|[0-9]+);;;0$")
 
 
 def check(args, env=None, timeout=120):
@@ -210,6 +213,30 @@ def time_limit():
         sock.close()
 
 
+def watchdog():
+    """A run stalled past -t (here: stopped with SIGSTOP for longer than -t) still ends at once
+    with an UNKNOWN line of its own, the same perfdata set, and exit 3; nothing on stderr."""
+    sock, dead = silent_udp()
+    try:
+        t0 = time.monotonic()
+        p = subprocess.Popen([BIN, "check", "-H", dead, "--no-web", "-t", "6", "--step-timeout", "20", "--server",
+                              "127.0.0.1", "--port", "9", "--tls", "none"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGSTOP)
+        time.sleep(7)
+        p.send_signal(signal.SIGCONT)
+        out, err = p.communicate(timeout=20)
+        secs = time.monotonic() - t0
+        out = out.decode()
+        assert err == b"" and p.returncode == 3 and secs < 8.5, (p.returncode, secs, out, err)
+        st, text, perf = status(out)
+        assert st == "UNKNOWN" and PERF.match(perf), out
+        # who wins after SIGCONT is a race between the watchdog and the run's own deadline; both end in time
+        assert text.startswith("plugin time-out: no result within -t 6 s") or text.startswith("out of time (-t 6)"), out
+    finally:
+        sock.close()
+
+
 S.check("check: OK with -H, perfdata set, positional alias", healthy_world, ok_and_hostname)
 S.check("check: --accept, -w/-c thresholds on time, smtp_time, cert_days", healthy_world, accept_and_thresholds)
 S.check("check: -v levels 0-3", healthy_world, verbosity)
@@ -217,5 +244,6 @@ S.check("check/diagnose: --password and -C warn (check: in the long output); dia
         secrets_on_argv)
 S.check("check: usage and configuration errors are the status line; stderr empty; id catalogue", errors_on_stdout)
 S.check("check: -t is the whole run (UNKNOWN or -t N:STATE in time); snmp-no-answer", time_limit)
+S.check("check: a run stalled past -t ends at once with its own UNKNOWN line (watchdog)", watchdog)
 shutil.rmtree(TMP, ignore_errors=True)
 S.finish()
