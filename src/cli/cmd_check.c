@@ -21,54 +21,54 @@ enum { O_ACCEPT = O_DIAG_NEXT, O_CHECK_TIMEOUT, O_CRITICAL, O_HOSTNAME, O_STEP_T
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
-	{"accept", 0, CLI_VALUE, O_ACCEPT, "ID[,ID...]", "accept these finding ids (e.g. login-not-tested): listed, but they do not set the state", "Plugin"},
-	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
-	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
-	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
-	{"budget", 0, CLI_VALUE, O_CHECK_TIMEOUT, "SECONDS[:STATE]", "the older name of -t/--timeout (the whole run)", "Plugin"},
-	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
-	{"community", 'C', CLI_VALUE, OS_COMMUNITY, "COMMUNITY", "SNMP community on the command line (e.g. $USER2$; a file is safer)", "SNMP"},
-	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
-	{"critical", 'c', CLI_VALUE, O_CRITICAL, "METRIC=RANGE,...", "critical thresholds: time, smtp_time (seconds), cert_days", "Plugin"},
-	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"},
-	{"family", 0, CLI_VALUE, O_FAMILY, "ID", "model family id (from devices/<vendor>.json), instead of detecting it", "Device"},
-	{"from", 0, CLI_VALUE, O_FROM, "ADDR", "sender address, instead of the device's", "SMTP test send"},
-	{"hostname", 'H', CLI_VALUE, O_HOSTNAME, "HOST[:SNMP-PORT]", "the printer (the positional HOST works too)", "Plugin"},
-	{"http", 0, CLI_FLAG, O_HTTP, NULL, "allow reading the web pages over plain HTTP when the device has no HTTPS", "Web pages"},
-	{"insecure", 'k', CLI_FLAG, O_INSECURE, NULL, "do not enforce the mail server's certificate checks (still reported)", "SMTP test send"},
+	{"accept", 0, CLI_VALUE, O_ACCEPT, "ID[,ID...]", "known findings that do not set the state", "Plugin"},
+	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method instead of the device's", "SMTP test send"},
+	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "SNMPv3 auth pass phrase file", "SNMP"},
+	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 auth protocol (default SHA)", "SNMP"},
+	{"budget", 0, CLI_VALUE, O_CHECK_TIMEOUT, "SECONDS[:STATE]", "older name of -t/--timeout", "Plugin"},
+	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM), mail server", "SMTP test send"},
+	{"community", 'C', CLI_VALUE, OS_COMMUNITY, "COMMUNITY", "SNMP community (e.g. $USER2$; warns)", "SNMP"},
+	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "community file (default: env, else public)", "SNMP"},
+	{"critical", 'c', CLI_VALUE, O_CRITICAL, "METRIC=RANGE,...", "critical thresholds (like -w)", "Plugin"},
+	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name instead of the device's", "SMTP test send"},
+	{"family", 0, CLI_VALUE, O_FAMILY, "ID", "model family id (devices/VENDOR.json)", "Device"},
+	{"from", 0, CLI_VALUE, O_FROM, "ADDR", "sender address instead of the device's", "SMTP test send"},
+	{"hostname", 'H', CLI_VALUE, O_HOSTNAME, "HOST[:SNMP-PORT]", "the printer (or the positional HOST)", "Plugin"},
+	{"http", 0, CLI_FLAG, O_HTTP, NULL, "allow plain HTTP for the web pages", "Web pages"},
+	{"insecure", 'k', CLI_FLAG, O_INSECURE, NULL, "do not enforce the server certificate checks", "SMTP test send"},
 	{"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", "SNMPv3 security level", "SNMP"},
 	{"no-snmp", 0, CLI_FLAG, O_NO_SNMP, NULL, "do not read the device over SNMP", "Device"},
-	{"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "do not run the test send (read and explain only)", "SMTP test send"},
-	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages (no HTTP request at all)", "Device"},
-	{"password", 0, CLI_VALUE, O_PASSWORD, "PASS", "SMTP password on the command line (e.g. $USER3$; a file is safer)", "SMTP test send"},
-	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or MFPDOCTOR_SMTP_PASSWORD)", "SMTP test send"},
-	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"},
-	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "SNMPv3 privacy pass phrase file (or MFPDOCTOR_SNMP_PRIV_PASS)", "SNMP"},
+	{"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "no test send (read and explain only)", "SMTP test send"},
+	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "no HTTP request to the device at all", "Device"},
+	{"password", 0, CLI_VALUE, O_PASSWORD, "PASS", "SMTP password (e.g. $USER3$; warns, see below)", "SMTP test send"},
+	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or env)", "SMTP test send"},
+	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port instead of the device's", "SMTP test send"},
+	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "SNMPv3 privacy pass phrase file", "SNMP"},
 	{"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES)", "SNMP"},
-	{"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the device from a recording (mfpdoctor record), not the network", "Device"},
+	{"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the device from a recording", "Device"},
 	{"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
-	{"send", 0, CLI_FLAG, O_SEND, NULL, "deliver a test message for real (reaches data and end-of-data)", "SMTP test send"},
-	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server, instead of the device's", "SMTP test send"},
-	{"service", 0, CLI_VALUE, O_SERVICE, "ID", "mail service id (devices/mail/ID.json), instead of recognising it", "SMTP test send"},
-	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "scan size for the test message (default: the device's limit, else 2M)", "SMTP test send"},
+	{"send", 0, CLI_FLAG, O_SEND, NULL, "deliver a test message for real", "SMTP test send"},
+	{"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server instead of the device's", "SMTP test send"},
+	{"service", 0, CLI_VALUE, O_SERVICE, "ID", "mail service id (devices/mail/ID.json)", "SMTP test send"},
+	{"size", 0, CLI_VALUE, O_SIZE, "BYTES", "test message size (default: device limit, 2M)", "SMTP test send"},
 	{"snmp-user", 0, CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3)", "SNMP"},
-	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1)", "SNMP"},
-	{"step-timeout", 0, CLI_VALUE, O_STEP_TIMEOUT, "SECONDS", "limit for each network step (default: -t/4, at most 10)", "Plugin"},
-	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt|data", "last stage of the test send without --send", "SMTP test send"},
-	{"timeout", 't', CLI_VALUE, O_CHECK_TIMEOUT, "SECONDS[:STATE]", "the whole run ends within this (default 50); STATE on time-out (default UNKNOWN)", "Plugin"},
-	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "SMTP connection security, instead of the device's", "SMTP test send"},
-	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, instead of the device's", "SMTP test send"},
+	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, then 1)", "SNMP"},
+	{"step-timeout", 0, CLI_VALUE, O_STEP_TIMEOUT, "SECONDS", "limit per network step (default -t/4, max 10)", "Plugin"},
+	{"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt|data", "last stage of the test without --send", "SMTP test send"},
+	{"timeout", 't', CLI_VALUE, O_CHECK_TIMEOUT, "SECONDS[:STATE]", "limit of the whole run (default 50; UNKNOWN)", "Plugin"},
+	{"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "SMTP connection security", "SMTP test send"},
+	{"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version", "SMTP test send"},
 	{"tls-min", 0, CLI_VALUE, O_TLS_MIN, TLS_VERSION_CHOICES, "lowest TLS version for the test send", "SMTP test send"},
-	{"to", 0, CLI_VALUE, O_TO, "ADDR", "recipient of the test (repeatable; default: the device's From address)", "SMTP test send"},
-	{"user", 'u', CLI_VALUE, O_USER, "USER", "SMTP login name, instead of the device's", "SMTP test send"},
-	{"vendor", 0, CLI_VALUE, O_VENDOR, "ID", "printer vendor id (devices/ID.json), instead of identifying it", "Device"},
-	{"verbose", 'v', CLI_FLAG, O_VERBOSITY, NULL, "more long output; repeat: -v evidence, -v -v notes and checklist, -v -v -v SMTP transcript", "Plugin"},
-	{"warning", 'w', CLI_VALUE, O_WARNING, "METRIC=RANGE,...", "warning thresholds, e.g. time=20,smtp_time=5,cert_days=30: (a bare RANGE is time)", "Plugin"},
-	{"web-cafile", 0, CLI_VALUE, O_WEB_CAFILE, "FILE", "trust the device's web certificate through this CA file", "Web pages"},
-	{"web-insecure", 0, CLI_FLAG, O_WEB_INSECURE, NULL, "read the web pages without verifying the certificate", "Web pages"},
-	{"web-password-file", 0, CLI_VALUE, O_WEB_PASSWORD_FILE, "FILE", "web admin password file (or MFPDOCTOR_WEB_PASSWORD)", "Web pages"},
-	{"web-pin", 0, CLI_VALUE, O_WEB_PIN, "SHA256:...", "trust the device's web certificate with this fingerprint", "Web pages"},
-	{"web-port", 0, CLI_VALUE, O_WEB_PORT, "N", "web server port (default 443, or 80 with --http)", "Web pages"},
+	{"to", 0, CLI_VALUE, O_TO, "ADDR", "test recipient (repeatable; default: From)", "SMTP test send"},
+	{"user", 'u', CLI_VALUE, O_USER, "USER", "SMTP login instead of the device's", "SMTP test send"},
+	{"vendor", 0, CLI_VALUE, O_VENDOR, "ID", "printer vendor id (devices/ID.json)", "Device"},
+	{"verbose", 'v', CLI_FLAG, O_VERBOSITY, NULL, "more output (repeat, 3 levels; see below)", "Plugin"},
+	{"warning", 'w', CLI_VALUE, O_WARNING, "METRIC=RANGE,...", "e.g. time=20,smtp_time=5,cert_days=30:", "Plugin"},
+	{"web-cafile", 0, CLI_VALUE, O_WEB_CAFILE, "FILE", "CA file for the device's web certificate", "Web pages"},
+	{"web-insecure", 0, CLI_FLAG, O_WEB_INSECURE, NULL, "do not verify the web certificate", "Web pages"},
+	{"web-password-file", 0, CLI_VALUE, O_WEB_PASSWORD_FILE, "FILE", "web admin password file (or env)", "Web pages"},
+	{"web-pin", 0, CLI_VALUE, O_WEB_PIN, "SHA256:...", "trust this web certificate fingerprint", "Web pages"},
+	{"web-port", 0, CLI_VALUE, O_WEB_PORT, "N", "web port (default 443, or 80 with --http)", "Web pages"},
 	{"web-user", 0, CLI_VALUE, O_WEB_USER, "USER", "web admin login (or MFPDOCTOR_WEB_USER)", "Web pages"},
 };
 
@@ -211,7 +211,12 @@ static void capture_end(struct capture *cp)
 /* The one status line of a run that could not start (usage or configuration error). */
 static int fail_line(struct check_cfg *k, const char *cli_err, const struct strlist *captured)
 {
-	const char *why = k->d.err[0] ? k->d.err : cli_err[0] ? cli_err : captured->n ? captured->v[0] : "invalid command line";
+	const char *why = k->d.err[0] ? k->d.err : cli_err[0] ? cli_err : NULL;
+	for (size_t i = 0; !why && i < captured->n; i++)
+		if (strncmp(captured->v[i], "warning:", 8) != 0) /* a warning is not the reason */
+			why = captured->v[i];
+	if (!why)
+		why = "invalid command line";
 	bool config = strncmp(why, "configuration error", 19) == 0;
 	char *line = xasprintf("MFPDOCTOR UNKNOWN - %s%s", why, config ? "" : " (see mfpdoctor check --help)");
 	char *s = plugin_sanitize(line, 0);
@@ -364,19 +369,22 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 const struct cli_cmd cmd_check = {
 	.name = "check",
 	.summary = "diagnose as a Nagios/Icinga plugin: one status line, performance data, exit 0-3",
-	.usage = "check -H HOST[:SNMP-PORT] [options]   (or: check HOST[:SNMP-PORT] [options])",
+	.usage = "check -H HOST[:SNMP-PORT] [options]   (or HOST as an argument)",
 	.description =
-		"Runs the whole diagnosis and prints it the way monitoring engines expect (Monitoring Plugins\n"
-		"guidelines): 'MFPDOCTOR STATE - summary | perfdata', then the findings, each with its fix.\n"
-		"-t is the limit for the WHOLE run (default 50 s, below the usual 60 s of the engines): the check\n"
-		"ends within it by itself, with UNKNOWN (or -t N:STATE) when time ran out before a verdict.\n"
-		"Thresholds use the Nagios range syntax [@][START:]END (~ for minus infinity): -w time=20,\n"
-		"-c smtp_time=5, -w cert_days=30: (warn below 30 days; replaces the fixed 21-day warning).\n"
-		"Perfdata (always the same set, U when unknown): time=s smtp_time=s cert_days failures warnings\n"
-		"smtp_stages. --accept ID takes a known finding out of the state (listed as 'accepted:').\n"
-		"Secrets: files or environment (MFPDOCTOR_SMTP_PASSWORD, MFPDOCTOR_SNMP_COMMUNITY); --password and\n"
-		"-C/--community (for $USERn$ macros) work, with a warning line in the long output. Nothing goes to\n"
-		"stderr: a usage or configuration error is the status line. It never prompts.\n"
+		"The whole diagnosis as a monitoring plugin (Monitoring Plugins guidelines):\n"
+		"'MFPDOCTOR STATE - summary | perfdata', then the findings with their fixes.\n"
+		"-t N[:STATE] limits the WHOLE run (default 50 s, below the engines' 60 s):\n"
+		"it ends by itself, UNKNOWN (or STATE) when time ran out before a verdict.\n"
+		"-w/-c METRIC=RANGE,... on time, smtp_time (seconds) and cert_days, with\n"
+		"Nagios ranges [@][START:]END (~ = minus infinity); cert_days=30: warns\n"
+		"below 30 days (instead of the fixed 21). Perfdata, always the same set\n"
+		"(U = not measured): time smtp_time cert_days failures warnings smtp_stages.\n"
+		"-v evidence, -v -v notes and checklist, -v -v -v the SMTP transcript.\n"
+		"--accept ID: a known finding, listed as 'accepted:', does not set the state.\n"
+		"Secrets: files or the environment (MFPDOCTOR_SMTP_PASSWORD and\n"
+		"MFPDOCTOR_SNMP_COMMUNITY); --password and -C (for $USERn$ macros) work,\n"
+		"with a warning in the long output. Nothing goes to stderr: a usage error\n"
+		"is the status line. It never prompts.\n"
 		"Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad command line).",
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
