@@ -5,8 +5,8 @@ the current user; Debian's service_check_timeout=60 and illegal_macro_output_cha
 the foreground against simulated printers and mail servers on 127.0.0.1. Asserted from what Nagios
 recorded (service_perfdata_file, status.dat): a CRITICAL naming the Microsoft 365 tenant cause, an
 OK, an UNKNOWN for a usage error with its reason, and a -t 20 check on a black-holed SNMP and a
-silent server that ends by itself within 20 s with UNKNOWN (never killed by Nagios). Also the
-Icinga 2 CheckCommand of docs/monitoring/icinga2.conf validates (icinga2 daemon -C)."""
+silent server that ends by itself within 20 s with UNKNOWN (never killed by Nagios). The Icinga 2
+side is tests/integration/test_icinga2_check.py."""
 import getpass
 import grp
 import os
@@ -24,7 +24,6 @@ from printer import SimPrinter
 from simworld import Certs, Persona
 
 NAGIOS = "/usr/sbin/nagios4"
-ICINGA = "/usr/sbin/icinga2"
 if not os.path.exists(NAGIOS):
     print("skipped: %s not installed (tests/setup.sh installs nagios4-core)" % NAGIOS)
     sys.exit(77)
@@ -216,37 +215,11 @@ def time_limit():
     assert "The printer does not answer SNMP" in r["long"] or "not tested: SNMP" in r["long"], r["long"]
 
 
-def icinga2_validates():
-    if not os.path.exists(ICINGA):
-        print("  (icinga2 not installed: skipped its validation)")
-        return
-    d = os.path.join(TMP, "icinga2")
-    for sub in ("lib", "log", "cache", "run", "spool"):
-        os.makedirs(os.path.join(d, sub), exist_ok=True)
-    main = os.path.join(d, "icinga2.conf")
-    write(main, 'include <itl>\ninclude "%s"\n'
-          'object Host "mfp-3rdfloor" {\n  address = "192.0.2.10"\n  check_command = "dummy"\n'
-          '  vars.mfpdoctor_accept = [ "login-not-tested" ]\n  vars.mfpdoctor_warning = "time=30,cert_days=30:"\n}\n'
-          'object Service "scan-to-email" {\n  host_name = "mfp-3rdfloor"\n  check_command = "mfpdoctor"\n}\n'
-          % os.path.join(SRC, "docs", "monitoring", "icinga2.conf"))
-    consts = ["-DLogDir=" + os.path.join(d, "log"), "-DCacheDir=" + os.path.join(d, "cache"),
-              "-DSpoolDir=" + os.path.join(d, "spool"), "-DDataDir=" + os.path.join(d, "lib"),
-              "-DInitRunDir=" + os.path.join(d, "run"), "-DPluginDir=/usr/lib/nagios/plugins",
-              "-DRunAsUser=" + getpass.getuser(), "-DRunAsGroup=" + grp.getgrgid(os.getgid()).gr_name]
-    r = subprocess.run([ICINGA, "daemon", "-C", "-c", main] + consts, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=120)
-    text = r.stdout.decode("utf-8", "replace")
-    assert r.returncode == 0 and "Finished validating the configuration" in text, text[-3000:]
-    # the Service above names check_command "mfpdoctor": without the CheckCommand validation fails
-    assert re.search(r"Instantiated [0-9]+ CheckCommands", text), text[-3000:]
-
-
 S.check("nagios: the simulated world under Nagios 4 (docs/monitoring/nagios.cfg)", world)
 if "m365" in RESULTS:
     S.check("nagios: CRITICAL with the Microsoft 365 tenant cause, long output and perfdata", critical_tenant)
     S.check("nagios: OK (login accepted), cert_days threshold in the perfdata", ok_state)
     S.check("nagios: UNKNOWN for a usage error, the reason in the output", usage_unknown)
     S.check("nagios: -t 20 on black-holed SNMP + silent server ends by itself with UNKNOWN", time_limit)
-S.check("icinga2: docs/monitoring/icinga2.conf validates (icinga2 daemon -C)", icinga2_validates)
 shutil.rmtree(TMP, ignore_errors=True)
 S.finish()
