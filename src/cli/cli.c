@@ -36,15 +36,8 @@ static const struct cli_opt *find_short(const struct cli_cmd *cmd, char c)
 	return NULL;
 }
 
-struct cli_error_sink *cli_error_sink;
-
 static int usage_error(const struct cli_cmd *cmd, const char *msg)
 {
-	if (cli_error_sink) { /* check mode: the message goes into the status line */
-		if (!cli_error_sink->buf[0])
-			snprintf(cli_error_sink->buf, cli_error_sink->size, "%s", msg);
-		return MFP_EXIT_USAGE;
-	}
 	fprintf(stderr, "mfpdoctor %s: %s\n", cmd->name, msg);
 	fprintf(stderr, "Try 'mfpdoctor %s --help'.\n", cmd->name);
 	return MFP_EXIT_USAGE;

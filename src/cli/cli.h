@@ -41,15 +41,6 @@ struct cli_cmd {
 	int (*run)(const struct cli_cmd *self, int argc, char **argv);
 };
 
-/* Where cli_parse's usage errors go instead of stderr: when set (by `check`, whose errors belong
- * in its one status line), the first error's message, without "mfpdoctor CMD: ", is written
- * into buf and nothing is printed. NULL (the default): stderr. */
-struct cli_error_sink {
-	char *buf;
-	size_t size;
-};
-extern struct cli_error_sink *cli_error_sink;
-
 /* Parses argv (argv[0] is the subcommand name) against cmd's table; options and positional
  * arguments may mix; "--" ends options. Positional arguments are collected into pos (an array
  * of argc pointers the caller provides; borrowed from argv) and counted in *npos.

@@ -209,9 +209,9 @@ static void capture_end(struct capture *cp)
 }
 
 /* The one status line of a run that could not start (usage or configuration error). */
-static int fail_line(struct check_cfg *k, const char *cli_err, const struct strlist *captured)
+static int fail_line(struct check_cfg *k, const struct strlist *captured)
 {
-	const char *why = k->d.err[0] ? k->d.err : cli_err[0] ? cli_err : NULL;
+	const char *why = k->d.err[0] ? k->d.err : NULL;
 	for (size_t i = 0; !why && i < captured->n; i++)
 		if (strncmp(captured->v[i], "warning:", 8) != 0) /* a warning is not the reason */
 			why = captured->v[i];
@@ -329,8 +329,6 @@ int check_run(const struct cli_cmd *self, int argc, char **argv, const struct di
 	struct check_cfg k;
 	struct capture cp = {NULL, -1, 0};
 	struct strlist captured = {0};
-	char cli_err[400] = "";
-	struct cli_error_sink sink = {cli_err, sizeof(cli_err)};
 	diag_cfg_init(&k.d);
 	memset(&k.po, 0, sizeof(k.po));
 	k.step_set = k.bad_accept = false;
@@ -339,17 +337,14 @@ int check_run(const struct cli_cmd *self, int argc, char **argv, const struct di
 	k.d.budget_s = k.po.timeout_s = CHECK_DEFAULT_TIMEOUT;
 	k.d.budget_opt = "-t";
 	k.po.timeout_state = MFP_EXIT_UNKNOWN;
-	if (!hooks) {
-		capture_start(&cp);
-		cli_error_sink = &sink;
-	}
+	if (!hooks)
+		capture_start(&cp); /* the parser's own messages (and any library's) arrive here */
 	const char *host = NULL;
 	int rc = diag_setup(self, argc, argv, &k.d, check_set, &host);
-	cli_error_sink = NULL;
 	if (rc >= 0) {
 		capture_take(&cp, &captured);
 		capture_end(&cp);
-		rc = rc == 1 ? MFP_EXIT_OK : fail_line(&k, cli_err, &captured);
+		rc = rc == 1 ? MFP_EXIT_OK : fail_line(&k, &captured);
 		strlist_free(&captured);
 		strlist_free(&k.d.accept);
 		return rc;
