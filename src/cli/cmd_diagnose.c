@@ -361,6 +361,8 @@ static int read_secrets(const struct cli_cmd *self, struct diag_cfg *c)
 
 int diag_setup(const struct cli_cmd *self, int argc, char **argv, struct diag_cfg *c, cli_setter set, const char **host)
 {
+	c->argc = argc;
+	c->argv = argv;
 	int rc = opt_replay_parse(self, argc, argv, c, set, host, "printer HOST[:SNMP-PORT]", &c->host_or_replay);
 	if (rc == 0 && c->hostname) {
 		if (*host && c->replay == NULL) {

@@ -46,6 +46,9 @@ struct diag_cfg {
 	struct plugin_opts *plugin;
 	struct strlist accept;      /* --accept ids */
 	char err[400];
+	/* the command line (diag_setup keeps it for the report) */
+	int argc;
+	char **argv;
 	/* the secrets, read by diag_setup */
 	char *smtp_pw, *web_pw;
 	FILE *out;
