@@ -146,7 +146,7 @@ def errors_on_stdout():
     cases = [
         (["-X"], r"^MFPDOCTOR UNKNOWN - unknown option \u2019-X\u2019 \(see mfpdoctor check --help\)$"),
         (["-H", "127.0.0.1", "--password-file", pwfile],
-         r"^MFPDOCTOR UNKNOWN - configuration error: cannot read password file .*no-such-password-file: No such file or directory$"),
+         r"^MFPDOCTOR UNKNOWN - configuration error: cannot read password file .*no-such-password-file( \(for the SMTP password\))?: No such file or directory$"),
         (["-H", "127.0.0.1", "-w", "time=10:5"], r"--warning time: range \u201910:5\u2019: the start is greater than the end"),
         (["-H", "127.0.0.1", "-c", "speed=5"], r"--critical: unknown metric \u2019speed\u2019"),
         (["-H", "127.0.0.1", "-t", "3"], r"--timeout: \u20193\u2019 is not a whole number between 5 and 3600"),
