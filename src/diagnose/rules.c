@@ -4,6 +4,7 @@
  * own settings, its events or the mail service's requirements. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,7 @@ static void rule_snmp_no_answer(struct diagnosis *dg)
 	buf_printf(&ev, "%s", tried);
 	for (size_t i = 0; i < dg->dev.notes.n; i++)
 		if (strncmp(dg->dev.notes.v[i], "SNMP: no ", 9) == 0 || strncmp(dg->dev.notes.v[i], "SNMP: an agent", 14) == 0)
-			buf_printf(&ev, " %s", dg->dev.notes.v[i] + 6);
+			buf_printf(&ev, " %c%s.", toupper((unsigned char)dg->dev.notes.v[i][6]), dg->dev.notes.v[i] + 7);
 	/* with the mail settings known from elsewhere (web pages, the command line) it is a note */
 	enum severity sev = dg->req.server && dg->test_ran ? SEV_INFO : SEV_WARN;
 	struct finding *f = findings_add(&dg->findings, "snmp-no-answer", sev,

@@ -47,6 +47,7 @@ def fleet():
                 assert [r["host"] for r in rows] == [p1.snmp_peer, p2.snmp_peer, dead], rows
                 assert [r["status"] for r in rows] == ["ok", "critical", "unknown"], rows
                 assert rows[1]["top_finding"]["id"] == "m365-smtp-auth-disabled", rows[1]
+                assert rows[2]["top_finding"]["id"] == "snmp-no-answer", rows[2]   # says so first
                 assert "Brother" in rows[0]["device"], rows[0]
                 rc, out, err, _ = run(["scan", p1.snmp_peer, p2.snmp_peer] + fwd, env=env, timeout=180)
                 assert rc == 2 and "HOST" in out.splitlines()[0] and "critical" in out, (rc, out)
