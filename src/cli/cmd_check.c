@@ -217,8 +217,10 @@ static int fail_line(struct check_cfg *k, const struct strlist *captured)
 			why = captured->v[i];
 	if (!why)
 		why = "invalid command line";
-	bool config = strncmp(why, "configuration error", 19) == 0;
-	char *line = xasprintf("MFPDOCTOR UNKNOWN - %s%s", why, config ? "" : " (see mfpdoctor check --help)");
+	bool file = strncmp(why, "cannot read ", 12) == 0; /* e.g. --community-file, read by opt_snmp */
+	bool config = file || strncmp(why, "configuration error", 19) == 0;
+	char *line = xasprintf("MFPDOCTOR UNKNOWN - %s%s%s", file ? "configuration error: " : "", why,
+			       config ? "" : " (see mfpdoctor check --help)");
 	char *s = plugin_sanitize(line, 0);
 	printf("%s\n", s);
 	if (k->bad_accept) {

@@ -114,11 +114,15 @@ def runs():
         log = open(os.path.join(D, "daemon.log"), "w")
         pr = subprocess.Popen([ICINGA, "daemon", "-c", main] + c, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
+        text = ""
         try:
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and "SERVICE::scan-to-email" not in perf_records():
+            # kept as read now: on stop Icinga 2 rotates its file again, and a rotation in the same
+            # second reuses the name (the result would be overwritten by an empty file)
+            while time.monotonic() < deadline and "SERVICE::scan-to-email" not in text:
                 assert pr.poll() is None, open(os.path.join(D, "daemon.log")).read()[-3000:]
                 time.sleep(0.5)
+                text = perf_records()
         finally:
             os.killpg(pr.pid, signal.SIGTERM)   # Icinga 2 and its helpers, by the PID we started
             try:
@@ -127,7 +131,6 @@ def runs():
                 os.killpg(pr.pid, signal.SIGKILL)
                 pr.wait()
             log.close()
-    text = perf_records()
     rec = [l for l in text.split("SERVICE::") if l.startswith("scan-to-email")]
     assert rec, "no check result from Icinga 2:\n" + open(os.path.join(D, "daemon.log")).read()[-3000:]
     r = dict(x.split("::", 1) for x in ("SERVICE::" + rec[0]).rstrip("\n").split("\t"))
