@@ -16,7 +16,7 @@ packages=(build-essential cmake pkg-config libcurl4-openssl-dev libssl-dev libsn
 if [ "$demo" -eq 0 ]; then
   # to run every test: reference clients, a real MTA, the browser for the HTML check, fuzzing
   packages+=(python3-aiosmtpd swaks msmtp libnet-ssleay-perl postfix sasl2-bin libsasl2-modules iproute2 hyperfine time
-             chromium clang curl poppler-utils)
+             chromium clang curl poppler-utils nagios4-core icinga2-bin)
   # the man page, the shell completions and the .deb (test_manpage, test_completion, test_install_*)
   packages+=(man-db groff-base bash-completion zsh dpkg-dev file lintian)
 fi

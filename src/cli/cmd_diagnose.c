@@ -2,7 +2,6 @@
  * web pages), explains its logged errors, runs the test send that mirrors its settings, applies
  * the rules, builds the checklist and renders the report. Policy (budgets, which steps run,
  * secrets, output) lives here; the work is in device/, smtp/, diagnose/ and report/. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/diag_cfg.h"
 #include "cli/diag_run.h"
 #include "cli/opt_replay.h"
 #include "cli/opt_snmp.h"
@@ -18,7 +18,6 @@
 #include "profile/profile.h"
 #include "device/identify.h"
 #include "device/web_read.h"
-#include "diagnose/address.h"
 #include "diagnose/diagnose.h"
 #include "diagnose/probe_dns.h"
 #include "kb/vendor.h"
@@ -27,13 +26,6 @@
 #include "util/clock.h"
 #include "util/redact.h"
 
-enum {
-	O_AUTH, O_BUDGET, O_CAFILE, O_EHLO, O_FAMILY, O_FORMAT, O_FROM, O_HTTP, O_INSECURE, O_NO_SNMP, O_NO_TEST, O_NO_WEB,
-	O_OUTPUT, O_PASSWORD_FILE, O_PORT, O_SEND, O_SERVER, O_SERVICE, O_SIZE, O_STOP_AFTER, O_TIMEOUT, O_TLS,
-	O_TLS_MAX, O_TLS_MIN, O_TO, O_USER, O_VENDOR, O_VERBOSE, O_WEB_CAFILE, O_WEB_INSECURE, O_WEB_PASSWORD_FILE,
-	O_WEB_PIN, O_WEB_PORT, O_WEB_USER, O_REPLAY,
-};
-
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
 	{"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"},
@@ -41,6 +33,7 @@ static const struct cli_opt opts[] = {
 	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMP"},
 	{"budget", 0, CLI_VALUE, O_BUDGET, "SECONDS", "the whole run ends within this (default 120); the test send keeps 40-60 % of it", "Device"},
 	{"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"},
+	{"community", 'C', CLI_VALUE, OS_COMMUNITY, "COMMUNITY", "SNMP community on the command line (discouraged: warns; visible in ps)", "SNMP"},
 	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "SNMP community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"},
 	{"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"},
 	{"family", 0, CLI_VALUE, O_FAMILY, "ID", "model family id (from devices/<vendor>.json), instead of detecting it", "Device"},
@@ -52,7 +45,8 @@ static const struct cli_opt opts[] = {
 	{"no-snmp", 0, CLI_FLAG, O_NO_SNMP, NULL, "do not read the device over SNMP", "Device"},
 	{"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "do not run the test send (read and explain only)", "SMTP test send"},
 	{"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages (no HTTP request at all)", "Device"},
-	{"output", 'o', CLI_VALUE, O_OUTPUT, "FILE", "write the report to FILE instead of standard output", "Output"},
+	{"output", 'o', CLI_VALUE, O_OUTPUT, "FILE", "write the report to FILE instead of standard output ('-': standard output)", "Output"},
+	{"password", 0, CLI_VALUE, O_PASSWORD, "PASS", "SMTP password on the command line (discouraged: warns; visible in ps)", "SMTP test send"},
 	{"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or MFPDOCTOR_SMTP_PASSWORD, or a prompt)", "SMTP test send"},
 	{"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"},
 	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "SNMPv3 privacy pass phrase file (or MFPDOCTOR_SNMP_PRIV_PASS)", "SNMP"},
@@ -80,22 +74,6 @@ static const struct cli_opt opts[] = {
 	{"web-pin", 0, CLI_VALUE, O_WEB_PIN, "SHA256:…", "trust the device's web certificate with this fingerprint", "Web pages"},
 	{"web-port", 0, CLI_VALUE, O_WEB_PORT, "N", "web server port (default 443, or 80 with --http)", "Web pages"},
 	{"web-user", 0, CLI_VALUE, O_WEB_USER, "USER", "web admin login (or MFPDOCTOR_WEB_USER; default: the profile's)", "Web pages"},
-};
-
-#define MAX_TO 32
-
-struct diag_cfg {
-	struct opt_snmp snmp;
-	struct web_options web;
-	struct diag_overrides ov;
-	const char *to[MAX_TO];
-	const char *password_file, *web_password_file, *output, *vendor, *family, *service, *replay;
-	struct replay rp;           /* loaded with --replay */
-	bool no_snmp, no_web, verbose;
-	int format; /* 0 text 1 json 2 md 3 html */
-	long timeout_s, budget_s;
-	double deadline;            /* clock_ms() by which the run ends */
-	const struct diag_hooks *hooks; /* NULL from the command line */
 };
 
 /* The SMTP test's reserved share of the budget, set aside before the device is read (0 with
@@ -126,135 +104,27 @@ static void note_cut(struct diagnosis *dg, const struct diag_cfg *c, const char 
 	double used = clock_ms() - t0;
 	if (complete || given >= want || used + 50 < given)
 		return;
-	diagnose_cut(dg, phase, "%s: stopped when its share of the run's time budget ran out (%.1f s of --budget %ld; it "
-		     "may take up to %.0f s). What it did not read was not tested: run again with a larger --budget.",
-		     what, given / 1000.0, c->budget_s, want / 1000.0);
+	diagnose_cut(dg, phase, "%s: stopped when its share of the run's time budget ran out (%.1f s of %s %ld; it "
+		     "may take up to %.0f s). What it did not read was not tested: run again with a larger %s.",
+		     what, given / 1000.0, c->budget_opt, c->budget_s, want / 1000.0, c->budget_opt);
 }
 
-/* An address on the command line must be one RFC 5321 address: anything else is a usage error. */
-static int address_arg(const char *opt, const char *v, char *err, size_t errsz)
+/* SNMP got no answer at all: what was tried, for the snmp-no-answer finding (diagnose/rules.c). */
+static void note_silence(const struct diag_cfg *c, struct diagnosis *dg, double waited_ms)
 {
-	char why[160];
-	if (mail_address_valid(v, why, sizeof(why)))
-		return 0;
-	snprintf(err, errsz, "%s: '%.60s' is not an e-mail address: %s", opt, v, why);
-	return -1;
-}
-
-/* The test send's options with checked values; returns 1 when id is not one of them. */
-static int set_smtp(struct diag_cfg *c, int id, const char *v, char *err, size_t errsz)
-{
-	struct diag_overrides *o = &c->ov;
-	long n;
-	int i;
-	switch (id) {
-	case O_AUTH:
-		if ((i = cli_parse_choice("auth", v, AUTH_MODE_CHOICES, err, errsz)) < 0)
-			return -1;
-		o->auth = i;
-		return 0;
-	case O_FROM:
-		if (address_arg("--from", v, err, errsz))
-			return -1;
-		o->from = v;
-		return 0;
-	case O_PORT:
-		if (cli_parse_long("port", v, 1, 65535, &n, err, errsz))
-			return -1;
-		o->port = n;
-		return 0;
-	case O_SERVER:
-		if (!mail_host_valid(v)) {
-			snprintf(err, errsz, "--server: '%.60s' is not a host name or address", v);
-			return -1;
-		}
-		o->server = v;
-		return 0;
-	case O_SIZE: return cli_parse_size("size", v, &o->size, err, errsz);
-	case O_STOP_AFTER: {
-		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM, STAGE_RCPT_TO,
-						 STAGE_DATA};
-		if ((i = cli_parse_choice("stop-after", v, "connect|tls|auth|mail|rcpt|data", err, errsz)) < 0)
-			return -1;
-		o->stop_after = map[i];
-		return 0;
-	}
-	case O_TLS:
-		if ((i = cli_parse_choice("tls", v, TLS_MODE_CHOICES, err, errsz)) < 0)
-			return -1;
-		o->tls = i;
-		return 0;
-	case O_TLS_MAX:
-	case O_TLS_MIN:
-		if ((i = cli_parse_choice(id == O_TLS_MAX ? "tls-max" : "tls-min", v, TLS_VERSION_CHOICES, err, errsz)) < 0)
-			return -1;
-		*(id == O_TLS_MAX ? &o->tls_max : &o->tls_min) = 10 + i;
-		return 0;
-	case O_TO:
-		if (o->nto >= MAX_TO) {
-			snprintf(err, errsz, "--to: at most %d recipients", MAX_TO);
-			return -1;
-		}
-		if (address_arg("--to", v, err, errsz))
-			return -1;
-		c->to[o->nto++] = v;
-		return 0;
-	}
-	return 1;
-}
-
-static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
-{
-	struct diag_cfg *c = vcfg;
-	long n;
-	int i, r = opt_snmp_set(&c->snmp, id, v, err, errsz);
-	if (r <= 0 || (r = set_smtp(c, id, v, err, errsz)) <= 0)
-		return r;
-	struct diag_overrides *o = &c->ov;
-	switch (id) {
-	case O_BUDGET:
-		if (cli_parse_long("budget", v, 5, 3600, &n, err, errsz))
-			return -1;
-		c->budget_s = n;
-		return 0;
-	case O_CAFILE: o->cafile = v; return 0;
-	case O_EHLO: o->ehlo = v; return 0;
-	case O_FAMILY: c->family = v; return 0;
-	case O_FORMAT:
-		if ((i = cli_parse_choice("format", v, "text|json|md|html", err, errsz)) < 0)
-			return -1;
-		c->format = i;
-		return 0;
-	case O_HTTP: c->web.allow_http = true; return 0;
-	case O_INSECURE: o->insecure = true; return 0;
-	case O_NO_SNMP: c->no_snmp = true; return 0;
-	case O_NO_TEST: o->no_test = true; return 0;
-	case O_NO_WEB: c->no_web = true; return 0;
-	case O_OUTPUT: c->output = v; return 0;
-	case O_PASSWORD_FILE: c->password_file = v; return 0;
-	case O_SEND: o->send = true; return 0;
-	case O_SERVICE: c->service = v; return 0;
-	case O_TIMEOUT:
-		if (cli_parse_long("timeout", v, 1, 300, &n, err, errsz))
-			return -1;
-		c->timeout_s = n;
-		return 0;
-	case O_USER: o->user = v; return 0;
-	case O_VENDOR: c->vendor = v; return 0;
-	case O_VERBOSE: c->verbose = true; return 0;
-	case O_WEB_CAFILE: c->web.cafile = v; return 0;
-	case O_WEB_INSECURE: c->web.insecure = true; return 0;
-	case O_WEB_PASSWORD_FILE: c->web_password_file = v; return 0;
-	case O_WEB_PIN: c->web.pin = v; return 0;
-	case O_WEB_PORT:
-		if (cli_parse_long("web-port", v, 1, 65535, &n, err, errsz))
-			return -1;
-		c->web.port = (int)n;
-		return 0;
-	case O_WEB_USER: c->web.user = v; return 0;
-	case O_REPLAY: c->replay = v; return 0;
-	}
-	return -1;
+	const struct snmpw_conf *q = &c->snmp.rq.conf;
+	const char *who = q->version == 3 ? "SNMPv3 user" : c->snmp.community_file ? "the community from --community-file"
+			  : c->snmp.community_argv ? "the community from -C/--community"
+			  : getenv("MFPDOCTOR_SNMP_COMMUNITY") ? "the community from MFPDOCTOR_SNMP_COMMUNITY"
+			  : "the default community public";
+	char *s = xasprintf("No answer over UDP from %s%s to %s%s with %s%s%s, within %.1f s (%d retr%s; the limit for "
+			    "each step is %ld s).", q->peer ? q->peer : dg->dev.host, strchr(q->peer ? q->peer : "", ':') ? "" : ":161",
+			    q->version == 3 ? "SNMPv3" : q->version == 1 ? "SNMPv1" : "SNMPv2c",
+			    c->snmp.rq.v1_fallback ? " and SNMPv1" : "", who, q->version == 3 ? " " : "",
+			    q->version == 3 && q->user ? q->user : "", waited_ms / 1000.0, q->retries, q->retries == 1 ? "y" : "ies",
+			    c->timeout_s);
+	device_set(&dg->dev, "snmp.no_answer", s, FACT_SNMP, "no answer");
+	free(s);
 }
 
 /* Reads the device over SNMP, inside its share of the budget. */
@@ -266,14 +136,16 @@ static void read_snmp(struct diag_cfg *c, struct diagnosis *dg, const struct ide
 		return;
 	}
 	if (given < 200) {
-		diagnose_cut(dg, "snmp", "SNMP: not read, no time left in the budget (--budget %ld) before the test send's "
-			     "reserved share", c->budget_s);
+		diagnose_cut(dg, "snmp", "SNMP: not read, no time left in the budget (%s %ld) before the test send's "
+			     "reserved share", c->budget_opt, c->budget_s);
 		return;
 	}
 	double t0 = clock_ms();
 	c->snmp.rq.budget_ms = given;
 	enum dsnmp_result r = dsnmp_read(&c->snmp.rq, vs, &dg->dev);
 	note_cut(dg, c, "snmp", "SNMP", want, given, t0, r == DSNMP_OK);
+	if (r == DSNMP_NONE && !device_get(&dg->dev, "snmp.version"))
+		note_silence(c, dg, clock_ms() - t0);
 }
 
 /* Reads the device's web pages (never with --no-web: no HTTP request at all then). */
@@ -285,8 +157,8 @@ static void read_web(struct diag_cfg *c, struct diagnosis *dg, const char *hosto
 	}
 	long want = c->timeout_s * 2000 + 5000, given = share(c, want, smtp_reserve(c));
 	if (given < 500) {
-		diagnose_cut(dg, "web", "web pages: not read, no time left in the budget (--budget %ld) before the test "
-			     "send's reserved share", c->budget_s);
+		diagnose_cut(dg, "web", "web pages: not read, no time left in the budget (%s %ld) before the test "
+			     "send's reserved share", c->budget_opt, c->budget_s);
 		return;
 	}
 	c->web.host = hostonly;
@@ -329,8 +201,9 @@ static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
 	long given = share(c, dg->req.budget_ms, 0);
 	if (given < 200) {
 		free(dg->test_skipped);
-		dg->test_skipped = xasprintf("no time left in the budget (--budget %ld) for the test send", c->budget_s);
-		diagnose_cut(dg, "smtp-test", "the SMTP test send: not run, no time left in the budget (--budget %ld)", c->budget_s);
+		dg->test_skipped = xasprintf("no time left in the budget (%s %ld) for the test send", c->budget_opt, c->budget_s);
+		diagnose_cut(dg, "smtp-test", "the SMTP test send: not run, no time left in the budget (%s %ld)", c->budget_opt,
+			     c->budget_s);
 		return;
 	}
 	dg->req.budget_ms = given;
@@ -345,10 +218,10 @@ static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
 	dg->test_ran = true;
 	if (!r->budget_exhausted)
 		return;
-	diagnose_cut(dg, "smtp-test", "the SMTP test send: not tested to the end. The run's time budget (--budget %ld) ended "
+	diagnose_cut(dg, "smtp-test", "the SMTP test send: not tested to the end. The run's time budget (%s %ld) ended "
 		     "it after %.1f s, at the stage %s (reading the device took %.1f s, and the test keeps a reserved share). "
-		     "No verdict: this is not a failure. Run again with a larger --budget.", c->budget_s,
-		     (clock_ms() - start) / 1000.0, stage_name(r->cut_stage), (start - t0) / 1000.0);
+		     "No verdict: this is not a failure. Run again with a larger %s.", c->budget_opt, c->budget_s,
+		     (clock_ms() - start) / 1000.0, stage_name(r->cut_stage), (start - t0) / 1000.0, c->budget_opt);
 }
 
 static void identify_service(struct diag_cfg *c, struct diagnosis *dg)
@@ -380,8 +253,9 @@ static void today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static void render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool colour)
+static int render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool colour)
 {
+	int st = (int)dg->status;
 	switch (c->format) {
 	case 1: {
 		json_t *j = diag_report_json(dg);
@@ -391,25 +265,26 @@ static void render_to(struct diag_cfg *c, struct diagnosis *dg, FILE *out, bool 
 	}
 	case 2: diag_report_md(out, dg, c->verbose); break;
 	case 3: diag_report_html(out, dg); break;
-	case 4: diag_report_nagios(out, dg); break;
+	case 4: st = plugin_report(out, dg, c->plugin); break;
 	default: diag_report_text(out, dg, colour, c->verbose);
 	}
 	opt_replay_footer(out, &c->rp, c->format);
+	return st;
 }
 
-/* Renders through the redacting sink: every byte printed is scrubbed of every registered secret. */
-static void render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
+int diag_render(struct diag_cfg *c, struct diagnosis *dg, FILE *out)
 {
 	bool colour = cli_use_colour(out);
 	struct redact_sink k;
 	FILE *f = redact_sink_open(&k);
 	if (!f) {
 		fprintf(stderr, "mfpdoctor diagnose: out of memory\n");
-		return;
+		return MFP_EXIT_UNKNOWN;
 	}
-	render_to(c, dg, f, colour);
-	if (redact_sink_close(&k, out) != 0)
+	int st = render_to(c, dg, f, colour);
+	if (redact_sink_close(&k, out) != 0 && !c->plugin)
 		fprintf(stderr, "mfpdoctor diagnose: could not write the report\n");
+	return st;
 }
 
 /* scan --output-dir: the full report in every file format, next to the one printed. */
@@ -422,7 +297,7 @@ static void save_copies(struct diag_cfg *c, struct diagnosis *dg, const char *st
 		FILE *f = fopen(path, "w");
 		if (f) {
 			c->format = kinds[i].format;
-			render(c, dg, f);
+			diag_render(c, dg, f);
 			if (fclose(f) != 0)
 				f = NULL;
 		}
@@ -445,151 +320,152 @@ static void replay_test_policy(struct diag_cfg *c, struct diagnosis *dg)
 	free(note);
 }
 
-/* --help (rc 1) is success; in plugin mode a usage error is UNKNOWN with a status line. */
-static int plugin_usage(bool plugin, int rc)
-{
-	if (rc == 1)
-		return MFP_EXIT_OK;
-	if (!plugin)
-		return rc;
-	printf("MFPDOCTOR UNKNOWN - invalid command line (see 'mfpdoctor check --help')\n");
-	return MFP_EXIT_UNKNOWN;
-}
-
-static char *read_secret(const char *what, const char *env, const char *file, int prompt, int *bad)
+static char *read_secret(struct diag_cfg *c, const char *cmd, const char *what, const char *env, const char *file,
+			 const char *argv_v, int prompt, int *bad)
 {
 	char err[300];
-	struct secret_source src = {what, env, file, NULL, NULL, prompt};
+	struct secret_source src = {what, env, file, argv_v, "--password", prompt};
 	char *s = secret_get(&src, err, sizeof(err));
 	if (!s && err[0]) {
-		fprintf(stderr, "mfpdoctor diagnose: %s\n", err);
+		diag_error(c, cmd, "%s%s", c->plugin ? "configuration error: " : "", err);
 		*bad = 1;
 	}
 	return s;
 }
 
-/* Parses the command line and reads the secrets (registered for redaction at once, before
- * anything is printed). Returns -1 to go on, or the exit code to end with (help, usage error). */
-static int setup(const struct cli_cmd *self, int argc, char **argv, bool plugin, struct diag_cfg *c, const char **host,
-		 char **smtp_pw, char **web_pw, FILE **out)
+/* The secrets, each registered for redaction at once (before anything is printed), and the
+ * output file. Returns 0, or 1 after an error (reported). */
+static int read_secrets(const struct cli_cmd *self, struct diag_cfg *c)
 {
-	memset(c, 0, sizeof(*c));
-	opt_snmp_init(&c->snmp);
-	c->ov.tls = -1;
-	c->ov.auth = -1;
-	c->ov.stop_after = STAGE_LAST;
-	c->timeout_s = 10;
-	c->budget_s = 120;
-	int rc = opt_replay_parse(self, argc, argv, c, set, host, "printer HOST[:SNMP-PORT]", &c->replay);
+	int bad = 0;
+	c->smtp_pw = read_secret(c, self->name, "SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c->password_file,
+				 c->password_argv, !c->plugin, &bad);
+	if (c->smtp_pw)
+		redact_add_credential(c->ov.user, c->smtp_pw);
+	if (!c->web.user)
+		c->web.user = getenv("MFPDOCTOR_WEB_USER");
+	c->web_pw = c->no_web ? NULL : read_secret(c, self->name, "web admin password", "MFPDOCTOR_WEB_PASSWORD",
+						   c->web_password_file, NULL, 0, &bad);
+	if (c->web_pw)
+		redact_add_credential(c->web.user, c->web_pw);
+	if (!c->web_pw && c->replay && c->rp.web_login && !c->no_web)
+		c->web_pw = xstrdup(REC_REDACTED); /* the recorded login is replayed; its password was never kept */
+	c->out = stdout;
+	if (!bad && c->output && strcmp(c->output, "-") != 0 && !(c->out = fopen(c->output, "w"))) {
+		diag_error(c, self->name, "cannot write %s", c->output);
+		c->out = stdout;
+		bad = 1;
+	}
+	return bad;
+}
+
+int diag_setup(const struct cli_cmd *self, int argc, char **argv, struct diag_cfg *c, cli_setter set, const char **host)
+{
+	c->argc = argc;
+	c->argv = argv;
+	int rc = opt_replay_parse(self, argc, argv, c, set, host, "printer HOST[:SNMP-PORT]", &c->host_or_replay);
+	if (rc == 0 && c->hostname) {
+		if (*host && c->replay == NULL) {
+			diag_error(c, self->name, "give the printer once: -H %s or the argument %s, not both", c->hostname, *host);
+			rc = MFP_EXIT_USAGE;
+		}
+		*host = c->hostname;
+	}
 	if (rc == 0 && c->replay && (rc = opt_replay_open(&c->rp, self->name, c->replay)) == 0) {
 		*host = c->rp.snmp_peer ? c->rp.snmp_peer : c->rp.host; /* the recorded device, whatever HOST says */
 		if (!c->web.port)
 			c->web.port = c->rp.web_port;
 	}
 	if (rc == 0 && c->vendor && !kb_vendor_find(c->vendor)) {
-		fprintf(stderr, "mfpdoctor %s: --vendor %.40s is not a known vendor (see devices/)\n", self->name, c->vendor);
+		diag_error(c, self->name, "--vendor %.40s is not a known vendor (see devices/)", c->vendor);
 		rc = MFP_EXIT_USAGE;
 	}
 	if (rc == 0 && !c->no_snmp && (rc = opt_snmp_finish(&c->snmp, self->name, *host)) != 0)
 		opt_snmp_free(&c->snmp);
 	if (rc)
-		return plugin_usage(plugin, rc);
-	if (plugin)
-		c->format = 4;
-	int bad = 0;
-	*smtp_pw = read_secret("SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c->password_file, 1, &bad);
-	if (*smtp_pw)
-		redact_add_credential(c->ov.user, *smtp_pw);
-	if (!c->web.user)
-		c->web.user = getenv("MFPDOCTOR_WEB_USER");
-	*web_pw = c->no_web ? NULL : read_secret("web admin password", "MFPDOCTOR_WEB_PASSWORD", c->web_password_file, 0, &bad);
-	if (*web_pw)
-		redact_add_credential(c->web.user, *web_pw);
-	if (!*web_pw && c->replay && c->rp.web_login && !c->no_web)
-		*web_pw = xstrdup(REC_REDACTED); /* the recorded login is replayed; its password was never kept */
-	*out = stdout;
-	if (!bad && c->output && !(*out = fopen(c->output, "w"))) {
-		fprintf(stderr, "mfpdoctor diagnose: cannot write %s\n", c->output);
-		bad = 1;
-	}
-	if (!bad)
+		return rc;
+	if (read_secrets(self, c) == 0)
 		return -1;
-	secret_free(*smtp_pw);
-	secret_free(*web_pw);
-	opt_snmp_free(&c->snmp);
-	replay_close(&c->rp);
-	redact_clear();
-	return plugin_usage(plugin, MFP_EXIT_USAGE);
+	diag_cleanup(c);
+	return MFP_EXIT_USAGE;
 }
 
-/* The whole run; plugin: the Nagios/Icinga form (`check`): one status line with performance
- * data plus the findings, and usage errors reported as UNKNOWN (3). */
+void diag_cleanup(struct diag_cfg *c)
+{
+	secret_free(c->smtp_pw);
+	secret_free(c->web_pw);
+	c->smtp_pw = c->web_pw = NULL;
+	opt_snmp_free(&c->snmp);
+	replay_close(&c->rp);
+	strlist_free(&c->accept);
+	redact_clear();
+	kb_unload();
+	kb_vendors_unload();
+}
+
+void diag_execute(struct diag_cfg *c, struct diagnosis *dg, const char *host)
+{
+	c->ov.to = c->to;
+	c->ov.timeout_ms = c->timeout_s * 1000;
+	double t0 = clock_ms();
+	c->deadline = t0 + (double)c->budget_s * 1000 - (double)c->end_margin_ms;
+	memset(dg, 0, sizeof(*dg));
+	diagnose_run_info(dg, c->argc, c->argv); /* the report's date/time and command line */
+	device_init(&dg->dev, host);
+	read_device(c, dg, host, c->web_pw);
+	dg->vendor_id = device_value(&dg->dev, "identity.vendor_id");
+	dg->family_id = device_value(&dg->dev, "identity.family");
+	diagnose_explain_events(dg); /* first: a logged code's stage decides how far the test goes */
+	diagnose_mirror(dg, &c->ov, c->smtp_pw);
+	if (c->replay)
+		replay_test_policy(c, dg);
+	if (dg->req.user && c->smtp_pw)
+		redact_add_credential(dg->req.user, c->smtp_pw); /* the device's login: its SASL and Basic forms too */
+	if (dg->req.from && !dg->from_placeholder)
+		probe_sender_domain(&dg->dev, dg->req.from);
+	if (!dg->test_skipped)
+		run_test(c, dg, t0);
+	identify_service(c, dg); /* by host name, and by the banner the test saw */
+	char day[11];
+	today(day);
+	diagnose_conclude(dg, day);
+	dg->elapsed_ms = clock_ms() - t0;
+}
+
+/* The whole run of `diagnose` (plugin false) or `check` (plugin true: cli/cmd_check.c). */
 int diag_run(const struct cli_cmd *self, int argc, char **argv, bool plugin, const struct diag_hooks *hooks)
 {
+	if (plugin)
+		return check_run(self, argc, argv, hooks);
 	struct diag_cfg c;
-	const char *host;
-	char *smtp_pw = NULL, *web_pw = NULL;
-	FILE *out = NULL;
-	int rc = setup(self, argc, argv, plugin, &c, &host, &smtp_pw, &web_pw, &out);
+	const char *host = NULL;
+	diag_cfg_init(&c);
+	int rc = diag_setup(self, argc, argv, &c, diag_cfg_set, &host);
 	if (rc >= 0)
-		return rc;
+		return rc == 1 ? MFP_EXIT_OK : rc;
 	c.hooks = hooks;
+	FILE *out = c.out;
 	if (hooks && hooks->out) {
 		if (out != stdout)
 			fclose(out);
 		out = hooks->out;
 	}
-	c.ov.to = c.to;
-	c.ov.timeout_ms = c.timeout_s * 1000;
-	double t0 = clock_ms();
-	c.deadline = t0 + (double)c.budget_s * 1000;
 	struct diagnosis dg;
-	memset(&dg, 0, sizeof(dg));
-	diagnose_run_info(&dg, argc, argv); /* the report's date/time and command line */
-	device_init(&dg.dev, host);
-	read_device(&c, &dg, host, web_pw);
-	dg.vendor_id = device_value(&dg.dev, "identity.vendor_id");
-	dg.family_id = device_value(&dg.dev, "identity.family");
-	diagnose_explain_events(&dg); /* first: a logged code's stage decides how far the test goes */
-	diagnose_mirror(&dg, &c.ov, smtp_pw);
-	if (c.replay)
-		replay_test_policy(&c, &dg);
-	if (dg.req.user && smtp_pw)
-		redact_add_credential(dg.req.user, smtp_pw); /* the device's login: its SASL and Basic forms too */
-	if (dg.req.from && !dg.from_placeholder)
-		probe_sender_domain(&dg.dev, dg.req.from);
-	if (!dg.test_skipped)
-		run_test(&c, &dg, t0);
-	identify_service(&c, &dg); /* by host name, and by the banner the test saw */
-	char day[11];
-	today(day);
-	diagnose_conclude(&dg, day);
-	dg.elapsed_ms = clock_ms() - t0;
-	render(&c, &dg, out);
+	diag_execute(&c, &dg, host);
+	diag_render(&c, &dg, out);
 	if (hooks && hooks->save_stem)
 		save_copies(&c, &dg, hooks->save_stem);
 	if (out != stdout && !(hooks && out == hooks->out))
 		fclose(out);
 	int ex = (int)dg.status;
 	diagnosis_free(&dg);
-	secret_free(smtp_pw);
-	secret_free(web_pw);
-	opt_snmp_free(&c.snmp);
-	replay_close(&c.rp);
-	redact_clear();
-	kb_unload();
-	kb_vendors_unload();
+	diag_cleanup(&c);
 	return ex;
 }
 
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	return diag_run(self, argc, argv, false, NULL);
-}
-
-static int run_check(const struct cli_cmd *self, int argc, char **argv)
-{
-	return diag_run(self, argc, argv, true, NULL);
 }
 
 const struct cli_cmd cmd_diagnose = {
@@ -601,7 +477,8 @@ const struct cli_cmd cmd_diagnose = {
 		"send that mirrors its SMTP settings (host, port, TLS mode and ceiling, login, From, EHLO name, size),\n"
 		"applies the rules, and prints what is wrong, the evidence, the fix, and a settings checklist.\n"
 		"Nothing is delivered unless --send. Passwords: MFPDOCTOR_SMTP_PASSWORD (or --password-file, or a\n"
-		"prompt), MFPDOCTOR_WEB_PASSWORD, MFPDOCTOR_SNMP_COMMUNITY; never on the command line.\n"
+		"prompt), MFPDOCTOR_WEB_PASSWORD, MFPDOCTOR_SNMP_COMMUNITY (or --community-file). --password and\n"
+		"-C/--community work too but warn: other users see them in ps.\n"
 		"Device values are checked first: a From that is not an e-mail address is reported, never sent;\n"
 		"without a usable From the test stops before MAIL FROM. A phase the --budget cuts short is\n"
 		"'not tested' (shown in the report), never a failure.\n"
@@ -610,18 +487,4 @@ const struct cli_cmd cmd_diagnose = {
 	.opts = opts,
 	.nopts = sizeof(opts) / sizeof(opts[0]),
 	.run = run,
-};
-
-const struct cli_cmd cmd_check = {
-	.name = "check",
-	.summary = "diagnose as a Nagios/Icinga plugin: one status line, performance data, exit 0-3",
-	.usage = "check HOST[:SNMP-PORT] [options]   (the options of `diagnose`; --format is ignored)",
-	.description =
-		"Runs the whole diagnosis and prints it the way monitoring engines expect: a first line\n"
-		"'MFPDOCTOR STATE - summary | perfdata', then one line per finding with its fix.\n"
-		"A test the --budget cut short is 'MFPDOCTOR UNKNOWN - not tested: ...', never CRITICAL.\n"
-		"Exit: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad command line).",
-	.opts = opts,
-	.nopts = sizeof(opts) / sizeof(opts[0]),
-	.run = run_check,
 };

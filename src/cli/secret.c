@@ -131,7 +131,7 @@ char *secret_get_known(const struct secret_source *src, const char *well_known, 
 		fprintf(stderr, "mfpdoctor: warning: a %s on the command line is visible to other users (ps) and "
 			"in shell history; prefer %s or %s-file\n", src->what, src->env, src->argv_option);
 		s = xstrdup(src->argv_value);
-	} else if (src->env && getenv(src->env)) {
+	} else if (src->env && getenv(src->env) && *getenv(src->env)) { /* empty: not given (Icinga 2 env of an unset var) */
 		s = xstrdup(getenv(src->env));
 	} else if (src->prompt && isatty(STDIN_FILENO)) {
 		s = prompt(src->what);

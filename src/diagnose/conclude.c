@@ -286,6 +286,8 @@ void diagnose_cut(struct diagnosis *dg, const char *phase, const char *fmt, ...)
 	buf_free(&b);
 }
 
+static void set_status(struct diagnosis *dg);
+
 bool diagnose_tested(const struct diagnosis *dg)
 {
 	return dg->test_ran && !dg->smtp.budget_exhausted;
@@ -314,6 +316,12 @@ void diagnose_conclude(struct diagnosis *dg, const char *today)
 	rank_causes(dg);
 	findings_sort(&dg->findings);
 	build_checklist(dg, today);
+	set_status(dg);
+}
+
+/* The state from the findings and whether the test send came to a verdict. */
+static void set_status(struct diagnosis *dg)
+{
 	enum severity w = findings_worst(&dg->findings);
 	bool tested = diagnose_tested(dg);
 	if (tested && !dg->smtp.ok)
@@ -323,6 +331,33 @@ void diagnose_conclude(struct diagnosis *dg, const char *today)
 		dg->status = MFP_EXIT_UNKNOWN;
 	else if (!tested && w < SEV_FAIL)
 		dg->status = MFP_EXIT_UNKNOWN; /* nothing was tested (or the budget cut the test): we cannot say it works */
+}
+
+void diagnose_accept(struct diagnosis *dg, const struct strlist *ids, struct findings *accepted)
+{
+	struct findings *fs = &dg->findings;
+	for (size_t i = 0; i < fs->n;) {
+		bool hit = false;
+		for (size_t k = 0; k < ids->n && !hit; k++)
+			hit = strcmp(fs->v[i].id, ids->v[k]) == 0;
+		if (!hit) {
+			i++;
+			continue;
+		}
+		const struct finding *f = &fs->v[i];
+		struct finding *c = findings_add(accepted, f->id, f->sev, f->title, f->evidence, f->fix, NULL);
+		for (size_t k = 0; k < f->sources.n; k++)
+			strlist_add(&c->sources, f->sources.v[k]);
+		struct finding gone = fs->v[i];
+		memmove(&fs->v[i], &fs->v[i + 1], (fs->n - i - 1) * sizeof(*fs->v));
+		fs->n--;
+		free(gone.id);
+		free(gone.title);
+		free(gone.evidence);
+		free(gone.fix);
+		strlist_free(&gone.sources);
+	}
+	set_status(dg);
 }
 
 void diagnosis_free(struct diagnosis *dg)

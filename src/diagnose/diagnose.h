@@ -114,6 +114,10 @@ void diagnose_explain_events(struct diagnosis *dg);
  * builds the checklist and fills its observed values, and sets dg->status. No I/O. */
 void diagnose_conclude(struct diagnosis *dg, const char *today);
 
+/* Moves every finding whose id is in ids into accepted (--accept: the user knows and accepts
+ * it) and sets dg->status again without them. No I/O. */
+void diagnose_accept(struct diagnosis *dg, const struct strlist *ids, struct findings *accepted);
+
 /* The rules, each a small pure function (diagnose/rules.c). */
 void diagnose_rules(struct diagnosis *dg);
 

@@ -4,6 +4,7 @@
  * own settings, its events or the mail service's requirements. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,30 @@ static void add(struct diagnosis *dg, const char *id, enum severity sev, const c
 {
 	const char *src[] = {source, NULL};
 	findings_add(&dg->findings, id, sev, title, evidence, fix, source ? src : NULL);
+}
+
+/* The device did not answer SNMP at all (cmd_diagnose sets snmp.no_answer with what was tried):
+ * the first thing the helpdesk must know, since everything else the device says is missing. */
+static void rule_snmp_no_answer(struct diagnosis *dg)
+{
+	const char *tried = device_value(&dg->dev, "snmp.no_answer");
+	if (!tried)
+		return;
+	struct buf ev = {0};
+	buf_printf(&ev, "%s", tried);
+	for (size_t i = 0; i < dg->dev.notes.n; i++)
+		if (strncmp(dg->dev.notes.v[i], "SNMP: no ", 9) == 0 || strncmp(dg->dev.notes.v[i], "SNMP: an agent", 14) == 0)
+			buf_printf(&ev, " %c%s.", toupper((unsigned char)dg->dev.notes.v[i][6]), dg->dev.notes.v[i] + 7);
+	/* with the mail settings known from elsewhere (web pages, the command line) it is a note */
+	enum severity sev = dg->req.server && dg->test_ran ? SEV_INFO : SEV_WARN;
+	struct finding *f = findings_add(&dg->findings, "snmp-no-answer", sev,
+		"The printer does not answer SNMP: its settings and logged errors were not read", buf_str(&ev),
+		"Check on the printer that SNMP is enabled (its web page, network or SNMP settings) and that it accepts "
+		"this read community (--community-file) or SNMPv3 user (--snmp-user); check that no firewall drops UDP port "
+		"161 between this host and the printer; or give --server and --port (and --tls) to test the mail side anyway.",
+		NULL);
+	f->rank = 2;
+	buf_free(&ev);
 }
 
 static void rule_no_server(struct diagnosis *dg)
@@ -431,6 +456,7 @@ static void rule_sender_untested(struct diagnosis *dg)
 
 void diagnose_rules(struct diagnosis *dg)
 {
+	rule_snmp_no_answer(dg);
 	rule_rejected_values(dg);
 	rule_sender_untested(dg);
 	rule_login_untested(dg);

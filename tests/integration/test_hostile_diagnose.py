@@ -173,8 +173,10 @@ def starved_budget():
         for fmt, marker in (("md", "## Not tested"), ("html", 'id="not-tested"')):
             rc, out, err, secs = run(["diagnose", snmp.peer, "--budget", "10", "--format", fmt] + server_args(srv.port))
             assert rc == 3 and marker in out, (fmt, rc, out[:800])
-        rc, out, err, secs = run(["check", snmp.peer, "--budget", "10"] + server_args(srv.port))
-        assert rc == 3 and out.startswith("MFPDOCTOR UNKNOWN - not tested"), out[:500]
+        # check: -t is the whole run there (diagnose's --budget), the step limit --step-timeout
+        rc, out, err, secs = run(["check", snmp.peer, "-t", "10", "--step-timeout", "10"] + server_args(srv.port))
+        assert rc == 3 and out.startswith("MFPDOCTOR UNKNOWN - out of time (-t 10): "), out[:500]
+        assert "test send not tested" in out.splitlines()[0] and secs < 10.5 and err == "", (secs, out[:500], err)
 
 
 S.check("starved budget (SNMP black-holed, --budget 10): UNKNOWN, the cut phase named", starved_budget)

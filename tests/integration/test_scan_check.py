@@ -47,23 +47,26 @@ def fleet():
                 assert [r["host"] for r in rows] == [p1.snmp_peer, p2.snmp_peer, dead], rows
                 assert [r["status"] for r in rows] == ["ok", "critical", "unknown"], rows
                 assert rows[1]["top_finding"]["id"] == "m365-smtp-auth-disabled", rows[1]
+                assert rows[2]["top_finding"]["id"] == "snmp-no-answer", rows[2]   # says so first
                 assert "Brother" in rows[0]["device"], rows[0]
                 rc, out, err, _ = run(["scan", p1.snmp_peer, p2.snmp_peer] + fwd, env=env, timeout=180)
                 assert rc == 2 and "HOST" in out.splitlines()[0] and "critical" in out, (rc, out)
 
-                # the plugin form
-                rc, out, err, _ = run(["check", p1.snmp_peer] + fwd[1:], env=env, timeout=120)
+                # the plugin form (-t is the whole run there; the per-step limit is --step-timeout)
+                chk = ["--no-web", "--cafile", CA, "--step-timeout", "3"]
+                rc, out, err, _ = run(["check", p1.snmp_peer] + chk, env=env, timeout=120)
                 first = out.splitlines()[0]
-                assert rc == 0 and re.match(r"^MFPDOCTOR OK - scan-to-email works: .* \| time=[0-9.]+s;;;0 fail=0;;;0", first), (rc, out)
-                rc, out, err, _ = run(["check", p2.snmp_peer] + fwd[1:], env=env, timeout=120)
+                assert rc == 0 and re.match(r"^MFPDOCTOR OK - scan-to-email works: .* \| time=[0-9.]+s;;;0 .*failures=0;;;0", first), (rc, out)
+                rc, out, err, _ = run(["check", p2.snmp_peer] + chk, env=env, timeout=120)
                 first = out.splitlines()[0]
                 assert rc == 2 and first.startswith("MFPDOCTOR CRITICAL - Microsoft 365 has authenticated SMTP turned off"), (rc, out)
-                assert "|" in first and "fail=1" in first and "[fail]" in out, out
+                assert "|" in first and "failures=1" in first and "[fail]" in out, out
                 assert PW not in out and PW not in err
-                rc, out, err, _ = run(["check", dead, "--timeout", "2", "--no-web"], timeout=60)
-                assert rc == 3 and out.startswith("MFPDOCTOR UNKNOWN - "), (rc, out)
+                rc, out, err, _ = run(["check", dead, "-t", "10", "--no-web"], timeout=60)
+                assert rc == 3 and out.startswith("MFPDOCTOR UNKNOWN - The printer does not answer SNMP"), (rc, out)
                 rc, out, err, _ = run(["check", "--no-such-option"])
-                assert rc == 3 and out.startswith("MFPDOCTOR UNKNOWN - invalid command line"), (rc, out)
+                assert rc == 3 and out.startswith("MFPDOCTOR UNKNOWN - unknown option"), (rc, out)
+                assert err == "", err
             finally:
                 sock.close()
 
