@@ -168,95 +168,114 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 	return -1;
 }
 
-static int run(const struct cli_cmd *self, int argc, char **argv)
+/* Parses the command line and checks that the request can run. Returns 0, or the exit code. */
+static int smtp_args(const struct cli_cmd *self, int argc, char **argv, struct smtp_cfg *c)
 {
-	struct smtp_cfg c = {
-		.req = {.tls = TLS_AUTO, .auth = AUTH_NONE, .stop_after = STAGE_RCPT_TO, .size = 2 * 1024 * 1024,
-			.timeout_ms = 15000, .followups = true},
-	};
 	char **pos = calloc((size_t)argc + 1, sizeof(*pos));
 	int npos = 0;
-	int rc = cli_parse(self, argc, argv, &c, set, pos, &npos);
+	int rc = cli_parse(self, argc, argv, c, set, pos, &npos);
 	if (rc) {
 		free(pos);
-		return rc == 1 ? MFP_EXIT_OK : rc;
+		return rc == 1 ? -1 : rc;
 	}
-	if (npos == 1 && !c.req.server)
-		c.req.server = pos[0];
+	if (npos == 1 && !c->req.server)
+		c->req.server = pos[0];
 	else if (npos) {
 		fprintf(stderr, "mfpdoctor smtp: unexpected argument '%.60s'\nTry 'mfpdoctor smtp --help'.\n", pos[0]);
 		free(pos);
 		return MFP_EXIT_USAGE;
 	}
 	free(pos);
-	struct smtp_request *q = &c.req;
-	if (!q->server) {
-		fputs("mfpdoctor smtp: --server HOST is required\nTry 'mfpdoctor smtp --help'.\n", stderr);
-		return MFP_EXIT_USAGE;
-	}
-	if (q->tls_min && q->tls_max && q->tls_min > q->tls_max) {
-		fputs("mfpdoctor smtp: --tls-min is higher than --tls-max\n", stderr);
-		return MFP_EXIT_USAGE;
-	}
-	if (!c.auth_set)
+	struct smtp_request *q = &c->req;
+	const char *why = NULL;
+	if (!c->auth_set)
 		q->auth = q->user ? AUTH_AUTO : AUTH_NONE;
-	if (q->auth != AUTH_NONE && !q->user) {
-		fputs("mfpdoctor smtp: --auth needs --user\n", stderr);
-		return MFP_EXIT_USAGE;
-	}
 	if (!q->from && q->user && strchr(q->user, '@'))
 		q->from = q->user;
-	if (!q->from) {
-		fputs("mfpdoctor smtp: --from ADDR is required (the device's sender address)\n", stderr);
+	if (!q->server)
+		why = "--server HOST is required\nTry 'mfpdoctor smtp --help'.";
+	else if (q->tls_min && q->tls_max && q->tls_min > q->tls_max)
+		why = "--tls-min is higher than --tls-max";
+	else if (q->auth != AUTH_NONE && !q->user)
+		why = "--auth needs --user";
+	else if (!q->from)
+		why = "--from ADDR is required (the device's sender address)";
+	if (why) {
+		fprintf(stderr, "mfpdoctor smtp: %s\n", why);
 		return MFP_EXIT_USAGE;
 	}
 	if (!q->nto)
-		c.to[q->nto++] = q->from;
-	q->to = c.to;
-	q->budget_ms = c.budget_ms ? c.budget_ms : q->timeout_ms * 4 + 10000;
+		c->to[q->nto++] = q->from;
+	q->to = c->to;
+	q->budget_ms = c->budget_ms ? c->budget_ms : q->timeout_ms * 4 + 10000;
+	return 0;
+}
 
-	char *password = NULL;
-	if (q->user && q->auth != AUTH_NONE) {
-		char err[300];
-		struct secret_source src = {"SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c.password_file, c.password_argv,
-					    "--password", 1};
-		password = secret_get(&src, err, sizeof(err));
-		if (!password && err[0]) {
-			fprintf(stderr, "mfpdoctor smtp: %s\n", err);
-			return MFP_EXIT_USAGE;
-		}
-		if (!password) {
-			fputs("mfpdoctor smtp: no password given (MFPDOCTOR_SMTP_PASSWORD, --password-file); the test stops "
-			      "before the login and cannot check it\n", stderr);
-			if (q->stop_after > STAGE_AUTH)
-				q->stop_after = STAGE_AUTH;
-		}
-		q->password = password;
-		if (password)
-			redact_add_credential(q->user, password); /* every encoded form, before any output */
+/* The password, registered for redaction in every encoded form before any output. Returns 0, or
+ * the exit code when a password source was given and could not be read. */
+static int smtp_password(struct smtp_cfg *c, char **password)
+{
+	struct smtp_request *q = &c->req;
+	*password = NULL;
+	if (!q->user || q->auth == AUTH_NONE)
+		return 0;
+	char err[300];
+	struct secret_source src = {"SMTP password", "MFPDOCTOR_SMTP_PASSWORD", c->password_file, c->password_argv,
+				    "--password", 1};
+	*password = secret_get(&src, err, sizeof(err));
+	if (!*password && err[0]) {
+		fprintf(stderr, "mfpdoctor smtp: %s\n", err);
+		return MFP_EXIT_USAGE;
 	}
+	if (!*password) {
+		fputs("mfpdoctor smtp: no password given (MFPDOCTOR_SMTP_PASSWORD, --password-file); the test stops "
+		      "before the login and cannot check it\n", stderr);
+		if (q->stop_after > STAGE_AUTH)
+			q->stop_after = STAGE_AUTH;
+	}
+	q->password = *password;
+	if (*password)
+		redact_add_credential(q->user, *password);
+	return 0;
+}
 
-	struct smtp_result res = {0};
-	smtp_probe(q, &res);
-	smtp_rules_apply(q, &res);
-	int ex = smtp_result_exit(&res);
-	/* the final safety net: every byte of the report is scrubbed of every form of the secret */
+/* Prints the report through the redacting sink: the final safety net for every form of a secret. */
+static void smtp_print(const struct smtp_cfg *c, const struct smtp_result *res)
+{
 	struct redact_sink k;
 	FILE *out = redact_sink_open(&k);
 	if (!out)
 		out = stdout;
-	if (c.format == 1) {
-		json_t *j = smtp_report_json(q, &res);
+	if (c->format == 1) {
+		json_t *j = smtp_report_json(&c->req, res);
 		json_print(out, j);
 		json_decref(j);
-	} else if (c.format == 2) {
-		smtp_report_md(out, q, &res, c.verbose);
+	} else if (c->format == 2) {
+		smtp_report_md(out, &c->req, res, c->verbose);
 	} else {
-		bool colour = cli_use_colour(stdout);
-		smtp_report_text(out, q, &res, colour, c.verbose);
+		smtp_report_text(out, &c->req, res, cli_use_colour(stdout), c->verbose);
 	}
 	if (out != stdout)
 		redact_sink_close(&k, stdout);
+}
+
+static int run(const struct cli_cmd *self, int argc, char **argv)
+{
+	struct smtp_cfg c = {
+		.req = {.tls = TLS_AUTO, .auth = AUTH_NONE, .stop_after = STAGE_RCPT_TO, .size = 2 * 1024 * 1024,
+			.timeout_ms = 15000, .followups = true},
+	};
+	int rc = smtp_args(self, argc, argv, &c);
+	if (rc)
+		return rc < 0 ? MFP_EXIT_OK : rc;
+	char *password;
+	if ((rc = smtp_password(&c, &password)) != 0)
+		return rc;
+	struct smtp_result res = {0};
+	smtp_probe(&c.req, &res);
+	smtp_rules_apply(&c.req, &res);
+	int ex = smtp_result_exit(&res);
+	smtp_print(&c, &res);
 	smtp_result_free(&res);
 	secret_free(password);
 	redact_clear();
