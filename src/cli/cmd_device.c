@@ -103,6 +103,26 @@ static void http_host(const char *peer, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", peer);
 }
 
+/* Every byte goes through the redacting sink: no form of the community or v3 keys. */
+static void device_print(const struct device_cfg *c, const struct device *d, const struct replay *rp)
+{
+	struct redact_sink k;
+	FILE *out = redact_sink_open(&k);
+	if (!out)
+		out = stdout;
+	if (c->format == 1) {
+		json_t *j = device_report_json(d);
+		json_print(out, j);
+		json_decref(j);
+	} else if (c->format == 2)
+		device_report_md(out, d);
+	else
+		device_report_text(out, d, cli_use_colour(stdout));
+	opt_replay_footer(out, rp, c->format);
+	if (out != stdout)
+		redact_sink_close(&k, stdout);
+}
+
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct device_cfg c = {.timeout_s = 10};
@@ -151,22 +171,7 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		if (identify_http(&d, &vs, hh, c.http_url, left))
 			ex = MFP_EXIT_WARNING; /* identified, but nothing read over SNMP */
 	}
-	/* every byte goes through the redacting sink: no form of the community or v3 keys */
-	struct redact_sink k;
-	FILE *out = redact_sink_open(&k);
-	if (!out)
-		out = stdout;
-	if (c.format == 1) {
-		json_t *j = device_report_json(&d);
-		json_print(out, j);
-		json_decref(j);
-	} else if (c.format == 2)
-		device_report_md(out, &d);
-	else
-		device_report_text(out, &d, cli_use_colour(stdout));
-	opt_replay_footer(out, &rp, c.format);
-	if (out != stdout)
-		redact_sink_close(&k, stdout);
+	device_print(&c, &d, &rp);
 	device_free(&d);
 	ident_vendors_free(&vs);
 	kb_vendors_unload();

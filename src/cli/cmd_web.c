@@ -130,6 +130,20 @@ static void render(const struct web_cfg *c, const struct device *d, const struct
 		redact_sink_close(&k, stdout);
 }
 
+/* The host and the certificate options, checked before anything is sent. */
+static int web_args_check(const struct web_cfg *c, const char *host)
+{
+	if (!*host || strlen(host) > 253 || strpbrk(host, " /\\@?#\r\n\t")) {
+		fprintf(stderr, "mfpdoctor web: '%.60s' is not a host name or address\n", host);
+		return MFP_EXIT_USAGE;
+	}
+	if (c->o.pin && c->o.insecure) {
+		fputs("mfpdoctor web: --web-pin and --web-insecure exclude each other\n", stderr);
+		return MFP_EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
 	struct web_cfg c = {.o = {.timeout_ms = 15000}};
@@ -145,13 +159,9 @@ static int run(const struct cli_cmd *self, int argc, char **argv)
 		if (!c.o.port)
 			c.o.port = rp.web_port;
 	}
-	if (!*host || strlen(host) > 253 || strpbrk(host, " /\\@?#\r\n\t")) {
-		fprintf(stderr, "mfpdoctor web: '%.60s' is not a host name or address\n", host);
-		return MFP_EXIT_USAGE;
-	}
-	if (c.o.pin && c.o.insecure) {
-		fputs("mfpdoctor web: --web-pin and --web-insecure exclude each other\n", stderr);
-		return MFP_EXIT_USAGE;
+	if ((rc = web_args_check(&c, host)) != 0) {
+		replay_close(&rp);
+		return rc;
 	}
 	if (!c.o.user) {
 		const char *e = getenv("MFPDOCTOR_WEB_USER");
