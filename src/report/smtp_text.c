@@ -202,22 +202,8 @@ static void md_code(FILE *out, const char *s)
 	free(c);
 }
 
-void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp_result *res, bool verbose)
+static void md_conversation(FILE *out, const struct smtp_result *res)
 {
-	struct buf b = {0};
-	fputs("## SMTP test send: ", out);
-	term_md(out, res->host);
-	fprintf(out, " port %ld (%s)\n\n", res->port_used, tls_mode_name(res->tls_used));
-	verdict_line(&b, req, res);
-	fputs("**Verdict:** ", out);
-	term_md(out, buf_str(&b));
-	fputs("\n\n", out);
-	buf_free(&b);
-	if (res->findings.n) {
-		fputs("### What is wrong, and what to change\n\n", out);
-		term_md_findings(out, &res->findings, false);
-		fputc('\n', out);
-	}
 	fputs("### Conversation\n\n| stage | status | ms | command | reply |\n|---|---|---:|---|---|\n", out);
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct smtp_step *s = &res->steps[i];
@@ -236,6 +222,11 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 		fputs(" |\n", out);
 		free(j);
 	}
+}
+
+static void md_caps_tls(FILE *out, const struct smtp_result *res)
+{
+	struct buf b = {0};
 	fputs("\n### Server capabilities\n\n- Before TLS: ", out);
 	caps_line(&b, &res->caps_before);
 	term_md(out, buf_str(&b));
@@ -256,6 +247,10 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 		fprintf(out, "\n- Valid until: %s (%ld days left)\n- Chain verified: %s\n- Name verified: %s\n", t->not_after,
 			t->days_left, t->chain_error ? "no" : "yes", t->name_ok ? "yes" : "no");
 	}
+}
+
+static void md_explanations(FILE *out, const struct smtp_result *res)
+{
 	if (res->nexplanations) {
 		fputs("\n### What the server's replies mean\n\n", out);
 		for (size_t i = 0; i < res->nexplanations; i++) {
@@ -275,6 +270,27 @@ void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp
 			fputc('\n', out);
 		}
 	}
+}
+
+void smtp_report_md(FILE *out, const struct smtp_request *req, const struct smtp_result *res, bool verbose)
+{
+	struct buf b = {0};
+	fputs("## SMTP test send: ", out);
+	term_md(out, res->host);
+	fprintf(out, " port %ld (%s)\n\n", res->port_used, tls_mode_name(res->tls_used));
+	verdict_line(&b, req, res);
+	fputs("**Verdict:** ", out);
+	term_md(out, buf_str(&b));
+	fputs("\n\n", out);
+	buf_free(&b);
+	if (res->findings.n) {
+		fputs("### What is wrong, and what to change\n\n", out);
+		term_md_findings(out, &res->findings, false);
+		fputc('\n', out);
+	}
+	md_conversation(out, res);
+	md_caps_tls(out, res);
+	md_explanations(out, res);
 	if (verbose) {
 		fputs("\n### Transcript (secrets redacted)\n\n```\n", out);
 		for (size_t i = 0; i < res->transcript.n; i++) {
