@@ -4,23 +4,19 @@
  * summary table, JSON Lines or one JSON array. Options after "--" go to every diagnose. */
 #include <errno.h>
 #include <jansson.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/finding.h"
 #include "report/smtp_report.h"
+#include "scan/scan.h"
 #include "util/text.h"
-
-extern char **environ;
 
 enum { O_FORMAT, O_HOSTS_FILE, O_JOBS };
 
@@ -80,39 +76,6 @@ static int read_hosts(const char *path, struct strlist *hosts)
 	return 0;
 }
 
-static int start_job(struct job *j, char *const *fwd, size_t nfwd)
-{
-	int p[2];
-	if (pipe(p) != 0)
-		return -1;
-	char **argv = xcalloc(nfwd + 8, sizeof(*argv));
-	size_t k = 0;
-	argv[k++] = "mfpdoctor";
-	argv[k++] = "diagnose";
-	argv[k++] = (char *)j->host;
-	for (size_t i = 0; i < nfwd; i++)
-		argv[k++] = fwd[i];
-	argv[k++] = "--format";
-	argv[k++] = "json";
-	argv[k] = NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-	posix_spawn_file_actions_addclose(&fa, p[0]);
-	posix_spawn_file_actions_addclose(&fa, p[1]);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", 0, 0); /* never prompt */
-	int rc = posix_spawn(&j->pid, "/proc/self/exe", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	free(argv);
-	close(p[1]);
-	if (rc != 0) {
-		close(p[0]);
-		return -1;
-	}
-	j->fd = p[0];
-	return 0;
-}
-
 /* The summary row of one host from its diagnose JSON. */
 static json_t *summarise(struct job *j)
 {
@@ -140,67 +103,32 @@ static json_t *summarise(struct job *j)
 	return row;
 }
 
-static void finish_job(struct job *j)
+/* scan/engine.c's row callback (temporary bridge until the scan front end lands). */
+static void engine_row(void *ctx, const struct scan_result *r)
 {
-	int ws = 0;
-	while (waitpid(j->pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	j->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 3;
-	if (j->status > 3)
-		j->status = 3; /* a usage error inside: nothing could be diagnosed */
+	struct job *j = &((struct job *)ctx)[r->target->index];
+	char *text = r->report ? json_dumps(r->report, JSON_COMPACT) : NULL;
+	if (text)
+		buf_puts(&j->out, text);
+	free(text);
+	j->status = r->exit_code >= 0 && r->exit_code <= 3 ? r->exit_code : 3;
 	j->result = summarise(j);
 	buf_free(&j->out);
 }
 
 static int run_all(struct job *jobs, size_t n, long maxjobs, char *const *fwd, size_t nfwd)
 {
-	size_t next = 0, running = 0, done = 0;
-	struct pollfd *pf = xcalloc(n, sizeof(*pf));
-	size_t *idx = xcalloc(n, sizeof(*idx));
-	while (done < n) {
-		while (running < (size_t)maxjobs && next < n) {
-			struct job *j = &jobs[next++];
-			if (start_job(j, fwd, nfwd) != 0) {
-				j->status = 3;
-				j->result = summarise(j);
-				done++;
-				continue;
-			}
-			running++;
-		}
-		size_t np = 0;
-		for (size_t i = 0; i < n; i++)
-			if (jobs[i].fd >= 0) {
-				pf[np] = (struct pollfd){.fd = jobs[i].fd, .events = POLLIN};
-				idx[np++] = i;
-			}
-		if (!np)
-			continue;
-		if (poll(pf, np, -1) < 0 && errno != EINTR)
-			break;
-		for (size_t k = 0; k < np; k++) {
-			if (!(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			struct job *j = &jobs[idx[k]];
-			char chunk[16384];
-			ssize_t r = read(j->fd, chunk, sizeof(chunk));
-			if (r > 0) {
-				if (j->out.len < 16 * 1024 * 1024)
-					buf_append(&j->out, chunk, (size_t)r);
-				continue;
-			}
-			if (r < 0 && errno == EINTR)
-				continue;
-			close(j->fd);
-			j->fd = -1;
-			finish_job(j);
-			running--;
-			done++;
-		}
-	}
-	free(pf);
-	free(idx);
-	return 0;
+	struct scan_target *t = xcalloc(n, sizeof(*t));
+	struct strlist common = {0};
+	for (size_t i = 0; i < nfwd; i++)
+		strlist_add(&common, fwd[i]);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (struct scan_target){.index = i, .host = (char *)jobs[i].host, .origin = "argument"};
+	struct scan_engine_cfg cfg = {.jobs = (int)maxjobs, .per_server = 3, .share_tests = true, .common_args = &common};
+	int rc = scan_engine_run(t, n, &cfg, engine_row, jobs);
+	strlist_free(&common);
+	free(t);
+	return rc;
 }
 
 static void print_text(const struct job *jobs, size_t n)

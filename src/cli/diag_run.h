@@ -12,7 +12,9 @@
 struct diag_hooks {
 	void *ctx;
 	/* Runs the test send for req into res (default: smtp_probe). It may instead fill res with
-	 * the raw result of an identical test run elsewhere; the rules are applied afterwards. */
+	 * the raw result of an identical test run elsewhere; the rules are applied afterwards.
+	 * Returns 1 in that case, its last res->transcript line being "** " + a sentence that says
+	 * whose result it is (diagnose adds that sentence to the report's notes); else 0 or -1. */
 	int (*test_send)(void *ctx, const struct smtp_request *req, struct smtp_result *res);
 	/* Where the report goes instead of standard output / --output (NULL: as the options say). */
 	FILE *out;
