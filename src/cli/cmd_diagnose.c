@@ -578,6 +578,8 @@ int diag_run(const struct cli_cmd *self, int argc, char **argv, bool plugin, con
 	opt_snmp_free(&c.snmp);
 	replay_close(&c.rp);
 	redact_clear();
+	if (hooks && hooks->worker)
+		return ex; /* a scan worker: its process ends now, the parent's knowledge base is not freed */
 	kb_unload();
 	kb_vendors_unload();
 	return ex;

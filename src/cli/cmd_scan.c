@@ -77,10 +77,8 @@ static int read_hosts(const char *path, struct strlist *hosts)
 }
 
 /* The summary row of one host from its diagnose JSON. */
-static json_t *summarise(struct job *j)
+static json_t *summarise(struct job *j, const json_t *d)
 {
-	json_error_t e;
-	json_t *d = json_loads(buf_str(&j->out), 0, &e);
 	const json_t *f0 = json_array_get(json_object_get(d, "findings"), 0);
 	const json_t *id = json_object_get(json_object_get(d, "device"), "identity");
 	char title[300] = "";
@@ -99,7 +97,6 @@ static json_t *summarise(struct job *j)
 						  : json_null(),
 				"findings", json_integer((json_int_t)json_array_size(json_object_get(d, "findings"))),
 				"error", d ? json_null() : json_text("diagnose produced no report (crashed or was killed)"));
-	json_decref(d);
 	return row;
 }
 
@@ -107,13 +104,12 @@ static json_t *summarise(struct job *j)
 static void engine_row(void *ctx, const struct scan_result *r)
 {
 	struct job *j = &((struct job *)ctx)[r->target->index];
-	char *text = r->report ? json_dumps(r->report, JSON_COMPACT) : NULL;
-	if (text)
-		buf_puts(&j->out, text);
-	free(text);
 	j->status = r->exit_code >= 0 && r->exit_code <= 3 ? r->exit_code : 3;
-	j->result = summarise(j);
-	buf_free(&j->out);
+	j->result = summarise(j, r->report);
+	if (r->error)
+		json_object_set_new(j->result, "error", json_text(r->error));
+	if (r->test_send)
+		json_object_set(j->result, "test_send", r->test_send);
 }
 
 static int run_all(struct job *jobs, size_t n, long maxjobs, char *const *fwd, size_t nfwd)

@@ -20,11 +20,15 @@ struct diag_hooks {
 	FILE *out;
 	/* When set, the report is also written as STEM.json, STEM.md and STEM.html (scan --output-dir). */
 	const char *save_stem;
+	/* A scan worker whose process ends right after: the knowledge base and vendor profiles it
+	 * inherited loaded are left as they are (freeing them would copy every page they are on). */
+	bool worker;
 };
 
 /* Runs diagnose (plugin false) or check (plugin true) on argv (argv[0] is the subcommand name);
  * hooks may be NULL. Returns the exit code. Global state (secrets registry, loaded profiles) is
- * cleared before it returns, so it may be called again in the same process. */
+ * cleared before it returns (loaded profiles not for a worker), so it may be called again in the
+ * same process. */
 int diag_run(const struct cli_cmd *self, int argc, char **argv, bool plugin, const struct diag_hooks *hooks);
 
 #endif

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "kb/kb.h"
+#include "kb/vendor.h"
 #include "profile/profile.h"
 #include "scan/engine_int.h"
 #include "util/clock.h"
@@ -391,8 +392,9 @@ static void no_profile(const char *path, json_t *root, void *user)
 	(void)path, (void)root, (void)user;
 }
 
-/* What every worker would otherwise do itself: libcurl and OpenSSL, the knowledge base, every
- * embedded profile parsed (profile/profile.c keeps them), the per-scan fingerprint key. */
+/* What every worker would otherwise do itself: libcurl and OpenSSL, the knowledge base (SMTP
+ * codes, mail services, vendor codes), every embedded profile parsed (profile/profile.c keeps
+ * them), the per-scan fingerprint key. */
 static int warm_up(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -404,6 +406,7 @@ static int warm_up(void)
 		return -1;
 	}
 	kb_load(NULL);
+	kb_vendors_load_all();
 	profile_each("", NULL, no_profile, NULL, NULL);
 	return 0;
 }

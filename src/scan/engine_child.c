@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/diag_run.h"
 #include "kb/kb.h"
+#include "kb/vendor.h"
 #include "scan/engine_int.h"
 #include "smtp/result_json.h"
 #include "util/text.h"
@@ -232,15 +233,18 @@ void engine_child(const struct scan_target *t, const struct scan_engine_cfg *cfg
 		_exit(121);
 	struct worker w = {t, 3};
 	apply_env(t);
-	if (has_profiles_opt(&t->args) || has_profiles_opt(cfg->common_args))
-		kb_unload(); /* the parent's copy came from the default profile folder */
+	if (has_profiles_opt(&t->args) || has_profiles_opt(cfg->common_args)) {
+		kb_unload(); /* the parent's copies came from the default profile folder */
+		kb_vendors_unload();
+	}
 	char *report = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&report, &len);
 	if (!mem)
 		_exit(122);
 	char *stem = cfg->output_dir ? save_stem(t, cfg->output_dir) : NULL;
-	struct diag_hooks hooks = {.ctx = &w, .test_send = test_send, .out = mem, .save_stem = stem};
+	struct diag_hooks hooks = {.ctx = &w, .test_send = test_send, .out = mem, .save_stem = stem,
+				  .worker = true};
 	int argc;
 	char **argv = make_argv(t, cfg->common_args, &argc);
 	int rc = diag_run(&cmd_diagnose, argc, argv, false, &hooks);
