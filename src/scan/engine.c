@@ -144,15 +144,22 @@ static int start(struct engine *e, struct slot *s, const struct scan_target *t)
 	return 0;
 }
 
+static struct slot *free_slot(struct engine *e)
+{
+	for (size_t k = 0; k < e->nslots; k++)
+		if (!e->slots[k].used)
+			return &e->slots[k];
+	return NULL;
+}
+
 /* Starts the next targets while there is room. */
 static void fill(struct engine *e)
 {
-	for (size_t k = 0; k < e->nslots && e->next < e->n && !*e->cfg->stop; k++) {
-		if (e->slots[k].used)
-			continue;
+	struct slot *s;
+	while (e->next < e->n && !*e->cfg->stop && (s = free_slot(e)) != NULL) {
 		const struct scan_target *t = &e->targets[e->next++];
 		char *err = missing_env(t);
-		if (!err && start(e, &e->slots[k], t) == 0) {
+		if (!err && start(e, s, t) == 0) {
 			progress(e);
 			continue;
 		}
@@ -160,7 +167,6 @@ static void fill(struct engine *e)
 			err = xasprintf("could not start a worker process for this printer: %s", strerror(errno));
 		emit(e, t, NULL, -1, err, wall_now(), 0, NULL);
 		free(err);
-		k--; /* the slot is still free */
 	}
 }
 
@@ -300,6 +306,9 @@ static char *why_no_report(const struct slot *s, int ws, double elapsed)
 	if (!s->got_report)
 		return xasprintf("the diagnosis ended (worker exit status %d) without a report",
 				 WIFEXITED(ws) ? WEXITSTATUS(ws) : -1);
+	if (!s->report.len)
+		return xasprintf("diagnose ended with exit code %d before it read the printer: its options were "
+				 "refused (the message is on standard error); check this printer's options", s->exit_code);
 	return NULL;
 }
 

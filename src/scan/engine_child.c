@@ -107,9 +107,9 @@ static int reuse(const struct buf *payload, struct smtp_result *res, const char 
 	char *host = text_sanitize(json_string_value(json_object_get(c, "ran_for_host")), 200, 0);
 	json_int_t idx = json_integer_value(json_object_get(c, "ran_for"));
 	strlist_add_owned(&res->transcript,
-			  xasprintf("** shared test send: this is the result of the test run for printer %lld (%s) in this "
-				    "scan, which has the same SMTP settings (fingerprint %s); it was not sent again",
-				    (long long)idx + 1, host ? host : "?", fp));
+			  xasprintf("** shared test send: this is the result of the test run for %s (printer %lld of this "
+				    "scan, counting from 0), which has the same SMTP settings (fingerprint %s); it was "
+				    "not sent again", host ? host : "?", (long long)idx, fp));
 	free(host);
 	json_decref(c);
 	return 0;
@@ -161,10 +161,9 @@ static int isolate(int fd)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	int keep = fcntl(fd, F_DUPFD, 10); /* out of the way of 0, 1 and 3 */
 	int null = open("/dev/null", O_RDWR);
-	if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
-		return -1;
-	if (fd != 3 && (dup2(fd, 3) < 0))
+	if (keep < 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(keep, 3) < 0)
 		return -1;
 	long max = sysconf(_SC_OPEN_MAX);
 #ifdef SYS_close_range
