@@ -435,8 +435,11 @@ int scan_engine_run(const struct scan_target *targets, size_t n, const struct sc
 		e.nslots = n;
 	e.slots = xcalloc(e.nslots, sizeof(*e.slots));
 	e.share = share_new(c.per_server > 0 ? c.per_server : 3, c.share_tests);
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+	sigaction(SIGCHLD, &dfl, &old); /* with SIGCHLD ignored the kernel would reap workers before we see how they ended */
 	progress(&e);
 	loop(&e);
+	sigaction(SIGCHLD, &old, NULL);
 	share_free(e.share);
 	free(e.slots);
 	return 0;
