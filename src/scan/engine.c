@@ -41,6 +41,8 @@ struct slot {
 	bool got_report;
 	int exit_code;
 	struct buf report;
+	bool eof, have_status;    /* its socket closed; the zygote said how it ended */
+	int status;               /* as waitpid gives it */
 	const char *ended_by;     /* NULL, "timeout" or "stop": why we killed it */
 	double term_at;           /* when SIGTERM was sent (stop) */
 };
@@ -54,6 +56,8 @@ struct engine {
 	struct slot *slots;
 	size_t nslots;
 	struct share *share;
+	struct zygote z;
+	bool zygote_gone;
 };
 
 static double wall_now(void)
@@ -114,27 +118,16 @@ static char *missing_env(const struct scan_target *t)
 
 static int start(struct engine *e, struct slot *s, const struct scan_target *t)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+	pid_t pid;
+	int fd;
+	if (e->zygote_gone || zygote_spawn(&e->z, (size_t)(t - e->targets), &pid, &fd) != 0)
 		return -1;
-	fflush(NULL); /* nothing buffered in the parent is written twice */
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		engine_child(t, e->cfg, sv[1]);
-	}
-	close(sv[1]);
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	memset(s, 0, sizeof(*s));
 	s->used = true;
 	s->t = t;
 	s->pid = pid;
-	s->fd = sv[0];
+	s->fd = fd;
 	s->wall0 = wall_now();
 	s->t0 = clock_ms();
 	s->budget_ms = budget_ms_of(t, e->cfg->common_args);
@@ -314,9 +307,7 @@ static char *why_no_report(const struct slot *s, int ws, double elapsed)
 
 static void finish(struct engine *e, struct slot *s)
 {
-	int ws = 0;
-	while (waitpid(s->pid, &ws, 0) < 0 && errno == EINTR)
-		;
+	int ws = s->status;
 	close(s->fd);
 	share_gone(e->share, (size_t)(s - e->slots));
 	double elapsed = (clock_ms() - s->t0) / 1000.0;
@@ -367,29 +358,55 @@ static int timers(struct engine *e)
 	return next <= now ? 0 : (int)(next - now) + 1;
 }
 
+/* Matches the zygote's reports of ended workers to their slots (a gone zygote took its
+ * workers with it: they count as killed). */
+static void take_statuses(struct engine *e)
+{
+	for (size_t i = 0; i < e->z.nended; i++)
+		for (size_t k = 0; k < e->nslots; k++)
+			if (e->slots[k].used && e->slots[k].pid == e->z.ended[i].pid) {
+				e->slots[k].status = e->z.ended[i].status;
+				e->slots[k].have_status = true;
+			}
+	e->z.nended = 0;
+	for (size_t k = 0; e->zygote_gone && k < e->nslots; k++)
+		if (e->slots[k].used && !e->slots[k].have_status) {
+			e->slots[k].status = SIGKILL; /* a wait status: killed by SIGKILL */
+			e->slots[k].have_status = e->slots[k].eof = true;
+		}
+	for (size_t k = 0; k < e->nslots; k++)
+		if (e->slots[k].used && e->slots[k].eof && e->slots[k].have_status)
+			finish(e, &e->slots[k]);
+}
+
 static void loop(struct engine *e)
 {
-	struct pollfd *pf = xcalloc(e->nslots, sizeof(*pf));
-	size_t *at = xcalloc(e->nslots, sizeof(*at));
+	struct pollfd *pf = xcalloc(e->nslots + 1, sizeof(*pf));
+	size_t *at = xcalloc(e->nslots + 1, sizeof(*at));
 	while (e->running || (e->next < e->n && !*e->cfg->stop)) {
 		fill(e);
+		take_statuses(e);
 		size_t np = 0;
 		for (size_t k = 0; k < e->nslots; k++)
-			if (e->slots[k].used) {
+			if (e->slots[k].used && !e->slots[k].eof) {
 				pf[np] = (struct pollfd){e->slots[k].fd, POLLIN | (e->slots[k].out.len ? POLLOUT : 0), 0};
 				at[np++] = k;
 			}
-		if (!np)
+		pf[np] = (struct pollfd){e->zygote_gone ? -1 : e->z.fd, POLLIN, 0};
+		if (!e->running)
 			continue;
-		if (poll(pf, np, timers(e)) < 0 && errno != EINTR)
+		if (poll(pf, np + 1, timers(e)) < 0 && errno != EINTR)
 			break;
 		for (size_t i = 0; i < np; i++) {
 			struct slot *s = &e->slots[at[i]];
 			if (pf[i].revents & POLLOUT)
 				flush_out(s);
 			if ((pf[i].revents & (POLLIN | POLLHUP | POLLERR)) && read_slot(e, s))
-				finish(e, s);
+				s->eof = true;
 		}
+		if ((pf[np].revents & (POLLIN | POLLHUP | POLLERR)) && zygote_read(&e->z) != 0)
+			e->zygote_gone = true;
+		take_statuses(e);
 		timers(e);
 	}
 	free(pf);
@@ -434,11 +451,18 @@ int scan_engine_run(const struct scan_target *targets, size_t n, const struct sc
 	if (e.nslots > n && n)
 		e.nslots = n;
 	e.slots = xcalloc(e.nslots, sizeof(*e.slots));
-	e.share = share_new(c.per_server > 0 ? c.per_server : 3, c.share_tests);
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	sigaction(SIGCHLD, &dfl, &old); /* with SIGCHLD ignored the kernel would reap workers before we see how they ended */
+	if (zygote_start(&e.z, targets, n, &c) != 0) {
+		fprintf(stderr, "mfpdoctor scan: cannot start the worker process: %s\n", strerror(errno));
+		sigaction(SIGCHLD, &old, NULL);
+		free(e.slots);
+		return -1;
+	}
+	e.share = share_new(c.per_server > 0 ? c.per_server : 3, c.share_tests);
 	progress(&e);
 	loop(&e);
+	zygote_stop(&e.z);
 	sigaction(SIGCHLD, &old, NULL);
 	share_free(e.share);
 	free(e.slots);

@@ -146,9 +146,7 @@ static int test_send(void *vctx, const struct smtp_request *req, struct smtp_res
 	return rc;
 }
 
-/* A fresh process state: default signals (SIGINT ignored: the parent ends us), no terminal,
- * nothing of the parent's open files but our socket (as fd 3), gone when the parent is. */
-static int isolate(int fd)
+int engine_isolate(int fd)
 {
 #ifdef __linux__
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -228,7 +226,7 @@ static char **make_argv(const struct scan_target *t, const struct strlist *commo
 
 void engine_child(const struct scan_target *t, const struct scan_engine_cfg *cfg, int fd)
 {
-	if (isolate(fd) != 0)
+	if (engine_isolate(fd) != 0)
 		_exit(121);
 	struct worker w = {t, 3};
 	apply_env(t);

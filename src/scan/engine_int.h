@@ -34,8 +34,31 @@ int frame_take(struct buf *in, struct buf *payload);
  * Never returns. */
 void engine_child(const struct scan_target *t, const struct scan_engine_cfg *cfg, int fd)
 	__attribute__((noreturn));
+/* A fresh process state for the zygote and each worker: default signals (SIGINT ignored: the
+ * scan ends its workers itself), /dev/null as standard input and output, nothing of the
+ * parent's open files but fd, which becomes fd 3; killed when its parent dies. Returns 0 or -1. */
+int engine_isolate(int fd);
 /* Draws the per-scan key that the password's place in a fingerprint is hashed with. */
 int engine_key_init(void);
+
+/* The process workers are forked from (scan/engine_zygote.c), forked once after the warm-up. */
+struct zygote_end {
+	pid_t pid;
+	int status;             /* as waitpid gives it */
+};
+struct zygote {
+	pid_t pid;
+	int fd;
+	struct zygote_end *ended; /* workers that ended, not yet taken by the caller */
+	size_t nended, capended;
+};
+int zygote_start(struct zygote *z, const struct scan_target *targets, size_t n, const struct scan_engine_cfg *cfg);
+/* A worker for targets[index]: its pid and the parent's end of its socket. Returns 0 or -1. */
+int zygote_spawn(struct zygote *z, size_t index, pid_t *pid, int *fd);
+/* Reads one message from the zygote (call when z->fd is readable): an ended worker lands in
+ * z->ended. Returns 0, or -1 when the zygote is gone. */
+int zygote_read(struct zygote *z);
+void zygote_stop(struct zygote *z);
 
 /* The parent's table of test sends (scan/engine_share.c). */
 struct share;

@@ -72,20 +72,29 @@ static void on_row(void *ctx, const struct scan_result *r)
 	w->elapsed = r->elapsed_s;
 }
 
-/* The worker processes: our children, but the fleet. */
-static pid_t one_worker(void)
+static size_t children_of(pid_t pid, pid_t *out, size_t max)
 {
 	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
 	FILE *f = fopen(path, "r");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0, k = 0;
 	if (f)
 		fclose(f);
 	buf[n] = '\0';
+	for (char *p = strtok(buf, " \n"); p && k < max; p = strtok(NULL, " \n"))
+		out[k++] = atoi(p);
+	return k;
+}
+
+/* The running worker: a child of the engine's zygote (our child that is not the fleet). */
+static pid_t one_worker(void)
+{
+	pid_t kids[64], workers[64];
+	size_t n = children_of(getpid(), kids, 64);
 	pid_t found = 0;
-	for (char *p = strtok(buf, " \n"); p; p = strtok(NULL, " \n"))
-		if (atoi(p) != world.pid)
-			found = atoi(p);
+	for (size_t i = 0; i < n; i++)
+		if (kids[i] != world.pid && children_of(kids[i], workers, 64) == 1)
+			found = workers[0];
 	return found;
 }
 
