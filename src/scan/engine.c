@@ -340,8 +340,8 @@ static int timers(struct engine *e)
 	double now = clock_ms(), next = now + 250;
 	for (size_t k = 0; k < e->nslots; k++) {
 		struct slot *s = &e->slots[k];
-		if (!s->used)
-			continue;
+		if (!s->used || s->eof)
+			continue; /* done: only its exit status is still on its way */
 		if (*e->cfg->stop && !s->ended_by) {
 			end_worker(s, "stop", SIGTERM);
 			s->term_at = now;
