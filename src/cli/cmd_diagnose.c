@@ -337,8 +337,10 @@ static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
 	double start = clock_ms();
 	if (c->hooks && c->hooks->test_send) {
 		/* 1: another printer's identical test (scan); the hook's last transcript line says whose */
-		if (c->hooks->test_send(c->hooks->ctx, &dg->req, &dg->smtp) == 1 && dg->smtp.transcript.n)
-			device_note(&dg->dev, "%s", dg->smtp.transcript.v[dg->smtp.transcript.n - 1] + 3);
+		if (c->hooks->test_send(c->hooks->ctx, &dg->req, &dg->smtp) == 1 && dg->smtp.transcript.n) {
+			const char *l = dg->smtp.transcript.v[dg->smtp.transcript.n - 1];
+			device_note(&dg->dev, "%s", strncmp(l, "** ", 3) == 0 ? l + 3 : l);
+		}
 	} else
 		smtp_probe(&dg->req, &dg->smtp);
 	struct smtp_result *r = &dg->smtp;
