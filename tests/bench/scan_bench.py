@@ -12,6 +12,7 @@ Usage: scan_bench.py [--quick] [--sizes 100,500,2000] [--jobs 32] [--snmpsim-pro
   --quick: N = 50 only (a smoke run, ~30 s)."""
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -180,16 +181,23 @@ def main():
     print("%6s %8s %7s %6s %6s %9s | %-22s | %-22s | %8s %7s %5s" % (
         "N", "walk s", "scan s", "ratio", "ms/p", "walk ms/p", "walk CPU s: tool+sim", "scan CPU s: tool+sim",
         "peak RSS", "PSS", "sends"), flush=True)
+    try:
+        run_sizes(sizes, args, certs, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("walk: parallel snmpbulkwalk of the Printer-MIB (the faster of a run before and one after the scan); "
+          "CPU s: the tool's processes + the snmpsimd processes during that run; peak RSS/PSS: the scan's "
+          "process tree; sends: SMTP sessions the persona saw during the scan")
+    return 0
+
+
+def run_sizes(sizes, args, certs, work):
     with Persona("submission", certs, user=fleet.USER, password=fleet.PASSWORD) as persona:
         for n in sizes:
             (bw, bwc, bws), (sc, scc, scs, mem), sends = one_size(n, args, certs, persona, work)
             print("%6d %8.2f %7.2f %6.2f %6.2f %9.2f | %9.2f + %-10.2f | %9.2f + %-10.2f | %7.0fM %6.0fM %5d" % (
                 n, bw, sc, sc / bw, 1000 * sc / n, 1000 * bw / n, bwc, bws, scc, scs, mem.peak_rss / 1024,
                 mem.peak_pss / 1024, sends), flush=True)
-    print("walk: parallel snmpbulkwalk of the Printer-MIB (the faster of a run before and one after the scan); "
-          "CPU s: the tool's processes + the snmpsimd processes during that run; peak RSS/PSS: the scan's "
-          "process tree; sends: SMTP sessions the persona saw during the scan")
-    return 0
 
 
 if __name__ == "__main__":
