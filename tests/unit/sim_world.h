@@ -77,6 +77,7 @@ static __attribute__((unused)) int sim_world_start(struct sim_world *w, const ch
 	return w->info ? 0 : -1;
 }
 
+/* Stops the world and removes its work folder. */
 static __attribute__((unused)) void sim_world_stop(struct sim_world *w)
 {
 	if (w->in_fd > 0)
@@ -91,6 +92,13 @@ static __attribute__((unused)) void sim_world_stop(struct sim_world *w)
 		}
 	}
 	json_decref(w->info);
+	pid_t rm = w->dir[0] ? fork() : -1;
+	if (rm == 0) {
+		execl("/bin/rm", "rm", "-rf", "--", w->dir, (char *)NULL);
+		_exit(127);
+	}
+	if (rm > 0)
+		waitpid(rm, NULL, 0);
 	memset(w, 0, sizeof(*w));
 }
 
