@@ -208,9 +208,13 @@ static void run_test(struct diag_cfg *c, struct diagnosis *dg, double t0)
 	}
 	dg->req.budget_ms = given;
 	double start = clock_ms();
-	if (c->hooks && c->hooks->test_send)
-		c->hooks->test_send(c->hooks->ctx, &dg->req, &dg->smtp);
-	else
+	if (c->hooks && c->hooks->test_send) {
+		/* 1: another printer's identical test (scan); the hook's last transcript line says whose */
+		if (c->hooks->test_send(c->hooks->ctx, &dg->req, &dg->smtp) == 1 && dg->smtp.transcript.n) {
+			const char *l = dg->smtp.transcript.v[dg->smtp.transcript.n - 1];
+			device_note(&dg->dev, "%s", strncmp(l, "** ", 3) == 0 ? l + 3 : l);
+		}
+	} else
 		smtp_probe(&dg->req, &dg->smtp);
 	struct smtp_result *r = &dg->smtp;
 	/* the probe tells a budget cut (not tested) from a step that got no reply (a failure) */
@@ -399,6 +403,8 @@ void diag_cleanup(struct diag_cfg *c)
 	replay_close(&c->rp);
 	strlist_free(&c->accept);
 	redact_clear();
+	if (c->hooks && c->hooks->worker)
+		return; /* a scan worker: its process ends now, the parent's knowledge base is not freed */
 	kb_unload();
 	kb_vendors_unload();
 }

@@ -28,7 +28,7 @@ static const struct cli_opt opts[] = {
 	{"inventory", 0, CLI_VALUE, O_INVENTORY, "FILE.csv", "printers and per-printer settings from a CSV file with a header row ('-' = standard input)", "Printers"},
 	{"jobs", 'j', CLI_VALUE, O_JOBS, "N", "diagnose N printers at a time (default 4, at most 256)", "Printers"},
 	{"no-progress", 0, CLI_FLAG, O_NO_PROGRESS, NULL, "no progress line, even on a terminal", "Output"},
-	{"output-dir", 0, CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR, named <index>-<host> (e.g. 0007-10.1.0.28.json)", "Output"},
+	{"output-dir", 0, CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR as <index>-<host>.json, .md and .html (e.g. 0007-10.1.0.28.html)", "Output"},
 	{"progress", 0, CLI_FLAG, O_PROGRESS, NULL, "a progress line on standard error even when it is not a terminal", "Output"},
 };
 
@@ -187,7 +187,9 @@ static void on_row(void *ctx, const struct scan_result *r)
 		f->worst = e;
 	if (e != 0)
 		scan_progress_failing(&f->prog);
-	f->rows++;
+	/* a printer the stop ended mid-way keeps its row ("stopped: …") but was not scanned */
+	if (!(r->error && strncmp(r->error, "stopped:", 8) == 0))
+		f->rows++;
 	scan_progress_clear(&f->prog);
 	scan_output_row(&f->out, row);
 	if (ferror(f->out.out) && !*f->stop)

@@ -57,6 +57,21 @@ static json_t *parse_blob(const struct profile_blob *b, struct strlist *errors)
 	return j;
 }
 
+/* The embedded profiles, each parsed once per process (they never change): profile_each hands
+ * the callbacks these shared trees, read-only. A fleet scan's workers, forked after a warm-up,
+ * share them too instead of parsing every profile for every printer. profile_load still
+ * returns a private copy (callers may modify it). */
+static json_t **parsed;
+
+static json_t *cached_blob(size_t i, struct strlist *errors)
+{
+	if (!parsed)
+		parsed = xcalloc(profile_blob_count + 1, sizeof(*parsed));
+	if (!parsed[i])
+		parsed[i] = parse_blob(&profile_blobs[i], errors); /* a broken one is reported on every visit */
+	return parsed[i];
+}
+
 static int overlay_has(const char *dir, const char *rel)
 {
 	if (!dir)
@@ -103,10 +118,9 @@ int profile_each(const char *prefix, const char *overlay_dir, profile_fn fn, voi
 		const struct profile_blob *b = &profile_blobs[i];
 		if (strncmp(b->path, prefix, pl) != 0 || overlay_has(dir, b->path))
 			continue;
-		json_t *j = parse_blob(b, errors);
+		json_t *j = cached_blob(i, errors);
 		if (j) {
 			fn(b->path, j, user);
-			json_decref(j);
 			n++;
 		}
 	}

@@ -13,7 +13,9 @@ const char *profile_site_dir(void);
 void profile_set_site_dir(const char *dir);
 
 /* Called for each profile whose path starts with prefix ("mail/", "smtp/", "" for all).
- * path is relative to devices/ ("mail/office365.json"); root is borrowed (valid during the call). */
+ * path is relative to devices/ ("mail/office365.json"); root is borrowed (valid during the call;
+ * json_incref to keep it) and read-only: an embedded profile is parsed once per process and the
+ * same tree is handed to every later visit. */
 typedef void (*profile_fn)(const char *path, json_t *root, void *user);
 
 /* Visits matching profiles: embedded ones, except where the overlay directory has a file with the

@@ -15,7 +15,8 @@ struct scan_target {
 	size_t index;          /* 0-based position in the expanded input */
 	char *host;            /* HOST[:SNMP-PORT] handed to diagnose */
 	char *origin;          /* where it came from, for messages: "argument 2", "inventory.csv line 12" */
-	struct strlist args;   /* per-printer diagnose options (from an inventory), put before the common ones */
+	struct strlist args;   /* per-printer diagnose options (from an inventory), put after the common ones
+				* (options after "--"), so a printer's own setting wins */
 	struct strlist env;    /* "DEST=SRC": in this printer's run, environment variable DEST gets the value
 				* of SRC (a credential *reference*, e.g. MFPDOCTOR_SMTP_PASSWORD=SITE1_SMTP_PW) */
 	char *name;            /* the inventory's name for the printer, or NULL */

@@ -125,7 +125,7 @@ PERSONA_KEYS = {
     "description", "source", "extends", "abstract", "hostname", "vars", "banner",
     "ehlo_greeting", "extensions", "extensions_tls", "tls", "cert", "tls_min", "tls_max",
     "tls_ciphers", "auth", "require_tls", "size_limit", "silent", "idle_timeout",
-    "replies", "script", "expect", "notes", "handshake_timeout",
+    "replies", "script", "expect", "notes", "handshake_timeout", "banner_delay",
 }
 AUTH_KEYS = {"mechanisms", "require_tls", "required"}
 RULE_KEYS = {"reply", "close", "when", "before_exchange", "source", "comment"}
@@ -627,6 +627,8 @@ class Session:
             while True:
                 line = await self.readline(limit=1 << 20)
                 self.log("C", redact(line) if line is not None else "<overlong line>")
+        if p.get("banner_delay"):   # a slow greeting keeps sessions open (concurrency tests)
+            await asyncio.sleep(float(p["banner_delay"]))
         rl = self.rule("banner")
         if rl:
             if self.apply_rule(rl):
