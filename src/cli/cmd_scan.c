@@ -19,7 +19,7 @@
 #include "scan/scan.h"
 #include "scan/targets.h"
 
-enum { O_COLUMNS, O_FORMAT, O_HOSTS_FILE, O_INVENTORY, O_JOBS, O_NO_PROGRESS, O_OUTPUT_DIR, O_PROGRESS };
+enum { O_COLUMNS, O_FORMAT, O_HOSTS_FILE, O_INVENTORY, O_JOBS, O_NO_PROGRESS, O_NO_SHARE, O_OUTPUT_DIR, O_PER_SERVER, O_PROGRESS };
 
 static const struct cli_opt opts[] = {
 	{"columns", 0, CLI_VALUE, O_COLUMNS, "FIELD=HEADER,...", "which inventory columns to read, e.g. host=IP,name=Name,location=Location", "Printers"},
@@ -28,7 +28,9 @@ static const struct cli_opt opts[] = {
 	{"inventory", 0, CLI_VALUE, O_INVENTORY, "FILE.csv", "printers and per-printer settings from a CSV file with a header row ('-' = standard input)", "Printers"},
 	{"jobs", 'j', CLI_VALUE, O_JOBS, "N", "diagnose N printers at a time (default 4, at most 256)", "Printers"},
 	{"no-progress", 0, CLI_FLAG, O_NO_PROGRESS, NULL, "no progress line, even on a terminal", "Output"},
+	{"no-share", 0, CLI_FLAG, O_NO_SHARE, NULL, "one test send per printer, even when printers have the same SMTP settings", "Test sends"},
 	{"output-dir", 0, CLI_VALUE, O_OUTPUT_DIR, "DIR", "keep each printer's full report in DIR as <index>-<host>.json, .md and .html (e.g. 0007-10.1.0.28.html)", "Output"},
+	{"per-server", 0, CLI_VALUE, O_PER_SERVER, "N", "at most N test sends at a time per mail server and login (default 3: Microsoft 365's limit per mailbox)", "Test sends"},
 	{"progress", 0, CLI_FLAG, O_PROGRESS, NULL, "a progress line on standard error even when it is not a terminal", "Output"},
 };
 
@@ -36,6 +38,8 @@ struct scan_cfg {
 	int format;
 	long jobs;
 	int progress;              /* -1 auto, 0 off, 1 on */
+	long per_server;           /* test sends at a time per mail server and login */
+	bool no_share;
 	const char *columns, *output_dir;
 	struct strlist hosts_files, inventories;
 };
@@ -62,6 +66,8 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 	case O_INVENTORY: strlist_add(&c->inventories, v); return 0;
 	case O_JOBS: return cli_parse_long("jobs", v, 1, 256, &c->jobs, err, errsz);
 	case O_NO_PROGRESS: c->progress = 0; return 0;
+	case O_NO_SHARE: c->no_share = true; return 0;
+	case O_PER_SERVER: return cli_parse_long("per-server", v, 1, 32, &c->per_server, err, errsz);
 	case O_OUTPUT_DIR: c->output_dir = v; return 0;
 	case O_PROGRESS: c->progress = 1; return 0;
 	}
@@ -226,7 +232,7 @@ static int scan_all(const struct scan_cfg *c, const struct scan_targets *t, stru
 	signal(SIGPIPE, SIG_IGN);
 	scan_progress_init(&f.prog, stderr, t->n, c->progress < 0 ? isatty(STDERR_FILENO) : c->progress);
 	scan_output_begin(&f.out, (enum scan_format)c->format, stdout);
-	struct scan_engine_cfg ec = {.jobs = (int)c->jobs, .per_server = 3, .share_tests = true, .common_args = common,
+	struct scan_engine_cfg ec = {.jobs = (int)c->jobs, .per_server = (int)c->per_server, .share_tests = !c->no_share, .common_args = common,
 				     .output_dir = c->output_dir, .stop = &stop_signal, .progress = on_progress};
 	scan_progress_draw(&f.prog);
 	int rc = scan_engine_run(t->v, t->n, &ec, on_row, &f);
@@ -244,7 +250,7 @@ static int scan_all(const struct scan_cfg *c, const struct scan_targets *t, stru
 
 static int run(const struct cli_cmd *self, int argc, char **argv)
 {
-	struct scan_cfg c = {.jobs = 4, .progress = -1};
+	struct scan_cfg c = {.jobs = 4, .progress = -1, .per_server = 3};
 	int split = argc; /* options for diagnose follow "--" */
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
