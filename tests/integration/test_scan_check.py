@@ -52,6 +52,14 @@ def fleet():
                 rc, out, err, _ = run(["scan", p1.snmp_peer, p2.snmp_peer] + fwd, env=env, timeout=180)
                 assert rc == 2 and "HOST" in out.splitlines()[0] and "critical" in out, (rc, out)
 
+                # the same printer twice: one test send, shared; --no-share: one each
+                for extra, shared in (([], [False, True]), (["--no-share"], [False, False])):
+                    rc, out, err, _ = run(["scan", "--format", "jsonl", p1.snmp_peer, p1.snmp_peer] + extra + fwd,
+                                          env=env, timeout=180)
+                    rows = [json.loads(l) for l in out.splitlines() if l.strip()]
+                    assert rc == 0 and sorted(r["test_send"]["shared"] for r in rows) == shared, (extra, rows, err)
+                    assert all(r["test_send"]["fingerprint"] == rows[0]["test_send"]["fingerprint"] for r in rows), rows
+
                 # the plugin form (-t is the whole run there; the per-step limit is --step-timeout)
                 chk = ["--no-web", "--cafile", CA, "--step-timeout", "3"]
                 rc, out, err, _ = run(["check", p1.snmp_peer] + chk, env=env, timeout=120)
@@ -78,6 +86,8 @@ def usage():
     assert rc == 64 and "cannot read" in err, (rc, err)
     rc, out, err, _ = run(["scan", "--jobs", "0", "x"])
     assert rc == 64, rc
+    rc, out, err, _ = run(["scan", "--per-server", "0", "x"])
+    assert rc == 64 and "--per-server" in err, (rc, err)
 
 
 S.check("scan: a fleet of three, JSON Lines and table; check: OK, CRITICAL, UNKNOWN", fleet)
