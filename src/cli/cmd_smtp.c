@@ -67,6 +67,56 @@ static int parse_tlsver(const char *opt, const char *v, int *out, char *err, siz
 	return 0;
 }
 
+static int set_ehlo(struct smtp_request *q, const char *v, char *err, size_t errsz)
+{
+	for (const char *p = v; *p; p++)
+		if (!(isalnum((unsigned char)*p) || strchr(".-_[]:", *p))) {
+			snprintf(err, errsz, "--ehlo: '%.60s' is not a host name (letters, digits, '.', '-')", v);
+			return -1;
+		}
+	if (!*v || strlen(v) > 255) {
+		snprintf(err, errsz, "--ehlo: give a host name of 1 to 255 characters");
+		return -1;
+	}
+	q->ehlo = v;
+	return 0;
+}
+
+/* Stage names are accepted too (explain's "reveal" commands use them). */
+static int set_stop_after(struct smtp_request *q, const char *v, char *err, size_t errsz)
+{
+	static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM,
+					 STAGE_RCPT_TO, STAGE_DATA, STAGE_CONNECT, STAGE_TLS_HANDSHAKE,
+					 STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_MAIL_FROM,
+					 STAGE_RCPT_TO};
+	if (strcmp(v, "end-of-data") == 0 || strcmp(v, "quit") == 0) {
+		snprintf(err, errsz, "--stop-after %s: that stage is reached only by delivering a message; use --send instead", v);
+		return -1;
+	}
+	int i = cli_parse_choice("stop-after", v,
+				 "connect|tls|auth|mail|rcpt|data|banner|ehlo|starttls|tls-handshake|ehlo-after-tls|mail-from|rcpt-to",
+				 err, errsz);
+	if (i < 0)
+		return -1;
+	q->stop_after = map[i];
+	return 0;
+}
+
+static int set_to(struct smtp_cfg *c, const char *v, char *err, size_t errsz)
+{
+	struct smtp_request *q = &c->req;
+	if (q->nto >= MAX_TO) {
+		snprintf(err, errsz, "--to: at most %d recipients", MAX_TO);
+		return -1;
+	}
+	if (!strchr(v, '@') || strpbrk(v, " <>\r\n")) {
+		snprintf(err, errsz, "--to: '%.60s' is not an e-mail address", v);
+		return -1;
+	}
+	c->to[q->nto++] = v;
+	return 0;
+}
+
 static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 {
 	struct smtp_cfg *c = vcfg;
@@ -86,18 +136,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		c->budget_ms = n * 1000;
 		return 0;
 	case O_CAFILE: q->cafile = v; return 0;
-	case O_EHLO:
-		for (const char *p = v; *p; p++)
-			if (!(isalnum((unsigned char)*p) || strchr(".-_[]:", *p))) {
-				snprintf(err, errsz, "--ehlo: '%.60s' is not a host name (letters, digits, '.', '-')", v);
-				return -1;
-			}
-		if (!*v || strlen(v) > 255) {
-			snprintf(err, errsz, "--ehlo: give a host name of 1 to 255 characters");
-			return -1;
-		}
-		q->ehlo = v;
-		return 0;
+	case O_EHLO: return set_ehlo(q, v, err, errsz);
 	case O_FORMAT:
 		if ((i = cli_parse_choice("format", v, "text|json|md", err, errsz)) < 0)
 			return -1;
@@ -122,23 +161,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		q->server = v;
 		return 0;
 	case O_SIZE: return cli_parse_size("size", v, &q->size, err, errsz);
-	case O_STOP_AFTER: {
-		/* stage names are accepted too (explain's "reveal" commands use them) */
-		static const enum stage map[] = {STAGE_CONNECT, STAGE_TLS_HANDSHAKE, STAGE_AUTH, STAGE_MAIL_FROM,
-						 STAGE_RCPT_TO, STAGE_DATA, STAGE_CONNECT, STAGE_TLS_HANDSHAKE,
-						 STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_TLS_HANDSHAKE, STAGE_MAIL_FROM,
-						 STAGE_RCPT_TO};
-		if (strcmp(v, "end-of-data") == 0 || strcmp(v, "quit") == 0) {
-			snprintf(err, errsz, "--stop-after %s: that stage is reached only by delivering a message; use --send instead", v);
-			return -1;
-		}
-		if ((i = cli_parse_choice("stop-after", v,
-					  "connect|tls|auth|mail|rcpt|data|banner|ehlo|starttls|tls-handshake|ehlo-after-tls|mail-from|rcpt-to",
-					  err, errsz)) < 0)
-			return -1;
-		q->stop_after = map[i];
-		return 0;
-	}
+	case O_STOP_AFTER: return set_stop_after(q, v, err, errsz);
 	case O_TIMEOUT:
 		if (cli_parse_long("timeout", v, 1, 600, &n, err, errsz))
 			return -1;
@@ -151,17 +174,7 @@ static int set(void *vcfg, int id, const char *v, char *err, size_t errsz)
 		return 0;
 	case O_TLS_MAX: return parse_tlsver("tls-max", v, &q->tls_max, err, errsz);
 	case O_TLS_MIN: return parse_tlsver("tls-min", v, &q->tls_min, err, errsz);
-	case O_TO:
-		if (q->nto >= MAX_TO) {
-			snprintf(err, errsz, "--to: at most %d recipients", MAX_TO);
-			return -1;
-		}
-		if (!strchr(v, '@') || strpbrk(v, " <>\r\n")) {
-			snprintf(err, errsz, "--to: '%.60s' is not an e-mail address", v);
-			return -1;
-		}
-		c->to[q->nto++] = v;
-		return 0;
+	case O_TO: return set_to(c, v, err, errsz);
 	case O_USER: q->user = v; return 0;
 	case O_VERBOSE: c->verbose = true; return 0;
 	}
