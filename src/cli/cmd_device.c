@@ -29,24 +29,24 @@ enum { O_FORMAT, O_HTTP_URL, O_NO_HTTP, O_REPLAY, O_TIMEOUT };
 
 /* Sorted by long name (checked by tests/unit/test_cli.c). */
 static const struct cli_opt opts[] = {
-	{"auth-pass", 0, CLI_VALUE, OS_AUTH_PASS, "PASS", "SNMPv3 authentication pass phrase on the command line (warns; use MFPDOCTOR_SNMP_AUTH_PASS)", "SNMPv3"},
-	{"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", "read the SNMPv3 authentication pass phrase from the first line of FILE", "SNMPv3"},
-	{"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", "SNMPv3 authentication protocol (default SHA)", "SNMPv3"},
+	{"auth-pass", 0, CLI_VALUE, OS_AUTH_PASS, "PASS", "SNMPv3 authentication pass phrase on the command line (warns; use MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"},
+	OPT_SNMP_AUTH_PASS_FILE,
+	OPT_SNMP_AUTH_PROTO,
 	{"community", 0, CLI_VALUE, OS_COMMUNITY, "NAME", "v1/v2c community on the command line (warns; use MFPDOCTOR_SNMP_COMMUNITY); default: public", "SNMP"},
-	{"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", "read the v1/v2c community from the first line of FILE", "SNMP"},
-	{"context", 0, CLI_VALUE, OS_CONTEXT, "NAME", "SNMPv3 context name (default empty)", "SNMPv3"},
+	OPT_SNMP_COMMUNITY_FILE,
+	OPT_SNMP_CONTEXT,
 	{"format", 'f', CLI_VALUE, O_FORMAT, "text|json|md", "output format (default text)", "Output"},
 	{"http-url", 0, CLI_VALUE, O_HTTP_URL, "URL", "base URL for the HTTP identification instead of http(s)://HOST (e.g. http://HOST:8000)", "HTTP"},
-	{"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", "SNMPv3 security level (default: priv with a privacy pass phrase, auth with an authentication one)", "SNMPv3"},
+	OPT_SNMP_LEVEL,
 	{"no-http", 0, CLI_FLAG, O_NO_HTTP, NULL, "no HTTP identification when SNMP gives nothing", "HTTP"},
-	{"priv-pass", 0, CLI_VALUE, OS_PRIV_PASS, "PASS", "SNMPv3 privacy pass phrase on the command line (warns; use MFPDOCTOR_SNMP_PRIV_PASS)", "SNMPv3"},
-	{"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", "read the SNMPv3 privacy pass phrase from the first line of FILE", "SNMPv3"},
-	{"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", "SNMPv3 privacy protocol (default AES, i.e. AES-128)", "SNMPv3"},
+	{"priv-pass", 0, CLI_VALUE, OS_PRIV_PASS, "PASS", "SNMPv3 privacy pass phrase on the command line (warns; use MFPDOCTOR_SNMP_PRIV_PASS)", "SNMP"},
+	OPT_SNMP_PRIV_PASS_FILE,
+	OPT_SNMP_PRIV_PROTO,
 	{"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the device from a recording (mfpdoctor record) instead of the network; HOST may be left out", "Device"},
-	{"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"},
-	{"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", "SNMP version (default 2c, falling back to 1 once when 2c gets no answer)", "SNMP"},
+	OPT_SNMP_RETRIES,
+	OPT_SNMP_SNMP_VERSION,
 	{"timeout", 't', CLI_VALUE, O_TIMEOUT, "SECONDS", "the whole read ends within this, HTTP fallback included (default 10)", "SNMP"},
-	{"user", 'u', CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3 unless --snmp-version says otherwise)", "SNMPv3"},
+	{"user", 'u', CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3 unless --snmp-version says otherwise)", "SNMP"},
 };
 
 struct device_cfg {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli/cli.h"
 #include "device/snmp_read.h"
 
 /* Option ids; commands put them in their tables with these ids. */
@@ -13,6 +14,26 @@ enum {
 	OS_AUTH_PASS = 1000, OS_AUTH_PASS_FILE, OS_AUTH_PROTO, OS_COMMUNITY, OS_COMMUNITY_FILE, OS_CONTEXT,
 	OS_LEVEL, OS_PRIV_PASS, OS_PRIV_PASS_FILE, OS_PRIV_PROTO, OS_RETRIES, OS_SNMP_VERSION, OS_SNMP_USER,
 };
+
+/* The rows of the SNMP options, written once: each command puts the ones it takes into its own
+ * sorted table (`OPT_SNMP_ROW(RETRIES),`). Category "SNMP". */
+#define OPT_SNMP_AUTH_PASS_FILE {"auth-pass-file", 0, CLI_VALUE, OS_AUTH_PASS_FILE, "FILE", \
+	"SNMPv3 authentication pass phrase file (or MFPDOCTOR_SNMP_AUTH_PASS)", "SNMP"}
+#define OPT_SNMP_AUTH_PROTO {"auth-proto", 0, CLI_VALUE, OS_AUTH_PROTO, "MD5|SHA|SHA-256", \
+	"SNMPv3 authentication protocol (default SHA)", "SNMP"}
+#define OPT_SNMP_COMMUNITY_FILE {"community-file", 0, CLI_VALUE, OS_COMMUNITY_FILE, "FILE", \
+	"SNMP v1/v2c community file (or MFPDOCTOR_SNMP_COMMUNITY; default public)", "SNMP"}
+#define OPT_SNMP_CONTEXT {"context", 0, CLI_VALUE, OS_CONTEXT, "NAME", "SNMPv3 context name (default empty)", "SNMP"}
+#define OPT_SNMP_LEVEL {"level", 0, CLI_VALUE, OS_LEVEL, "noauth|auth|priv", \
+	"SNMPv3 security level (default: priv with a privacy pass phrase, auth with an authentication one)", "SNMP"}
+#define OPT_SNMP_PRIV_PASS_FILE {"priv-pass-file", 0, CLI_VALUE, OS_PRIV_PASS_FILE, "FILE", \
+	"SNMPv3 privacy pass phrase file (or MFPDOCTOR_SNMP_PRIV_PASS)", "SNMP"}
+#define OPT_SNMP_PRIV_PROTO {"priv-proto", 0, CLI_VALUE, OS_PRIV_PROTO, "DES|AES", \
+	"SNMPv3 privacy protocol (default AES, i.e. AES-128)", "SNMP"}
+#define OPT_SNMP_RETRIES {"retries", 0, CLI_VALUE, OS_RETRIES, "N", "SNMP retries per request, 0-5 (default 1)", "SNMP"}
+#define OPT_SNMP_SNMP_USER {"snmp-user", 0, CLI_VALUE, OS_SNMP_USER, "NAME", "SNMPv3 security name (selects SNMPv3)", "SNMP"}
+#define OPT_SNMP_SNMP_VERSION {"snmp-version", 0, CLI_VALUE, OS_SNMP_VERSION, "1|2c|3", \
+	"SNMP version (default 2c, falling back to 1 once when 2c gets no answer)", "SNMP"}
 
 struct opt_snmp {
 	struct dsnmp_request rq;
