@@ -1,5 +1,6 @@
 /* cli/commands.c — the subcommand registry, global help and --version. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/finding.h"
 #include "core/versions.h"
+#include "util/buf.h"
 
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_diagnose,
@@ -82,8 +84,43 @@ static int help_command(int argc, char **argv)
 	return MFP_EXIT_OK;
 }
 
+/* Common options with a value given before the command (`mfpdoctor --color always smtp …`):
+ * how many argv entries from argv[1] they take, or 0. */
+static int leading_common(int argc, char **argv)
+{
+	int i = 1;
+	while (i < argc) {
+		const char *a = argv[i];
+		if (strncmp(a, "--color=", 8) == 0 || strncmp(a, "--profiles=", 11) == 0)
+			i++;
+		else if ((strcmp(a, "--color") == 0 || strcmp(a, "--profiles") == 0) && i + 1 < argc)
+			i += 2;
+		else
+			break;
+	}
+	return i - 1;
+}
+
+/* Runs cmd with the leading common options moved after its name, where its parser reads them. */
+static int run_moved(const struct cli_cmd *cmd, int argc, char **argv, int nlead)
+{
+	char **v = xcalloc((size_t)argc + 1, sizeof(*v));
+	int k = 0;
+	v[k++] = argv[1 + nlead];
+	for (int i = 1; i <= nlead; i++)
+		v[k++] = argv[i];
+	for (int i = 2 + nlead; i < argc; i++)
+		v[k++] = argv[i];
+	int rc = cmd->run(cmd, k, v);
+	free(v);
+	return rc;
+}
+
 int cli_main(int argc, char **argv)
 {
+	int nlead = argc > 1 ? leading_common(argc, argv) : 0;
+	if (nlead && 1 + nlead < argc && cli_find_command(argv[1 + nlead]))
+		return run_moved(cli_find_command(argv[1 + nlead]), argc, argv, nlead);
 	if (argc < 2) {
 		cli_print_global_help(stderr);
 		return MFP_EXIT_USAGE;

@@ -151,6 +151,8 @@ def profiles_and_output_dash():
     assert rc == 64 and "not a directory" in err, (rc, err)
     rc, out, err, _ = run(["explain", "--prof=" + TMP, "535"])
     assert rc == 0, (rc, err)
+    rc, out, err, _ = run(["--profiles", "/nonexistent/mfp-profiles", "checklist", "--vendor", "xerox"])
+    assert rc == 64 and "mfpdoctor checklist: --profiles" in err and "/nonexistent/mfp-profiles" in err, (rc, err)
     rc, out, err, _ = run(["record", "-o", "-", "127.0.0.1"])
     assert rc == 64 and "cannot go to standard output" in err, (rc, err)
 
@@ -250,6 +252,11 @@ def colour_in_a_pipe():
     assert ESC in out, "--color always must win over NO_COLOR and TERM=dumb"
     rc, out = run_pipe(["explain", "--col", "always", "535"], colour_env())
     assert rc == 0 and ESC in out, out[:300]
+    # common options may also come before the command
+    rc, out = run_pipe(["--color", "always", "explain", "535"], colour_env())
+    assert rc == 0 and ESC in out, out[:300]
+    rc, out = run_pipe(["--color=never", "--profiles", TMP, "explain", "535"], colour_env())
+    assert rc == 0 and ESC not in out and "535" in out, out[:300]
 
 
 def colour_on_a_terminal():
