@@ -26,6 +26,39 @@ enum {
 
 #define DIAG_MAX_TO 32
 
+/* The option rows `diagnose` and `check` share, written once; each command places them in its own
+ * sorted table. */
+#define DIAG_OPT_AUTH {"auth", 'a', CLI_VALUE, O_AUTH, AUTH_MODE_CHOICES, "SMTP login method, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_CAFILE {"cafile", 0, CLI_VALUE, O_CAFILE, "FILE", "extra CA certificates (PEM) for the mail server", "SMTP test send"}
+#define DIAG_OPT_EHLO {"ehlo", 0, CLI_VALUE, O_EHLO, "NAME", "EHLO name, instead of the device's host name", "SMTP test send"}
+#define DIAG_OPT_FAMILY {"family", 0, CLI_VALUE, O_FAMILY, "ID", "model family id (from devices/<vendor>.json), instead of detecting it", "Device"}
+#define DIAG_OPT_FROM {"from", 0, CLI_VALUE, O_FROM, "ADDR", "sender address, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_HTTP {"http", 0, CLI_FLAG, O_HTTP, NULL, "allow reading the web pages over plain HTTP when the device has no HTTPS", "Web pages"}
+#define DIAG_OPT_INSECURE {"insecure", 'k', CLI_FLAG, O_INSECURE, NULL, "do not enforce the mail server's certificate checks (still reported)", "SMTP test send"}
+#define DIAG_OPT_NO_SNMP {"no-snmp", 0, CLI_FLAG, O_NO_SNMP, NULL, "do not read the device over SNMP", "Device"}
+#define DIAG_OPT_NO_TEST {"no-test", 0, CLI_FLAG, O_NO_TEST, NULL, "do not run the test send (read and explain only)", "SMTP test send"}
+#define DIAG_OPT_NO_WEB {"no-web", 0, CLI_FLAG, O_NO_WEB, NULL, "do not read the device's web pages (no HTTP request at all)", "Device"}
+#define DIAG_OPT_PASSWORD_FILE {"password-file", 0, CLI_VALUE, O_PASSWORD_FILE, "FILE", "SMTP password file (or MFPDOCTOR_SMTP_PASSWORD, or a prompt)", "SMTP test send"}
+#define DIAG_OPT_PORT {"port", 'p', CLI_VALUE, O_PORT, "N", "SMTP port, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_REPLAY {"replay", 0, CLI_VALUE, O_REPLAY, "DIR", "read the device from a recording (mfpdoctor record), not the network; the test send runs only with --server", "Device"}
+#define DIAG_OPT_SEND {"send", 0, CLI_FLAG, O_SEND, NULL, "deliver a test message for real (reaches data and end-of-data)", "SMTP test send"}
+#define DIAG_OPT_SERVER {"server", 's', CLI_VALUE, O_SERVER, "HOST", "SMTP server, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_SERVICE {"service", 0, CLI_VALUE, O_SERVICE, "ID", "mail service id (devices/mail/ID.json), instead of recognising it", "SMTP test send"}
+#define DIAG_OPT_SIZE {"size", 0, CLI_VALUE, O_SIZE, "BYTES", "scan size for the test message (default: the device's limit, else 2M)", "SMTP test send"}
+#define DIAG_OPT_STOP_AFTER {"stop-after", 0, CLI_VALUE, O_STOP_AFTER, "connect|tls|auth|mail|rcpt|data", "last stage of the test send without --send (default: rcpt, or data when a logged code points there)", "SMTP test send"}
+#define DIAG_OPT_TLS {"tls", 0, CLI_VALUE, O_TLS, TLS_MODE_CHOICES, "SMTP connection security, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_TLS_MAX {"tls-max", 0, CLI_VALUE, O_TLS_MAX, TLS_VERSION_CHOICES, "highest TLS version, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_TLS_MIN {"tls-min", 0, CLI_VALUE, O_TLS_MIN, TLS_VERSION_CHOICES, "lowest TLS version for the test send", "SMTP test send"}
+#define DIAG_OPT_TO {"to", 0, CLI_VALUE, O_TO, "ADDR", "recipient of the test (repeatable; default: the device's From address)", "SMTP test send"}
+#define DIAG_OPT_USER {"user", 'u', CLI_VALUE, O_USER, "USER", "SMTP login name, instead of the device's", "SMTP test send"}
+#define DIAG_OPT_VENDOR {"vendor", 0, CLI_VALUE, O_VENDOR, "ID", "printer vendor id (devices/ID.json), instead of identifying it", "Device"}
+#define DIAG_OPT_WEB_CAFILE {"web-cafile", 0, CLI_VALUE, O_WEB_CAFILE, "FILE", "trust the device's web certificate through this CA file", "Web pages"}
+#define DIAG_OPT_WEB_INSECURE {"web-insecure", 0, CLI_FLAG, O_WEB_INSECURE, NULL, "read the web pages without verifying the certificate (fingerprint still shown)", "Web pages"}
+#define DIAG_OPT_WEB_PASSWORD_FILE {"web-password-file", 0, CLI_VALUE, O_WEB_PASSWORD_FILE, "FILE", "web admin password file (or MFPDOCTOR_WEB_PASSWORD)", "Web pages"}
+#define DIAG_OPT_WEB_PIN {"web-pin", 0, CLI_VALUE, O_WEB_PIN, "SHA256:…", "trust the device's web certificate with this fingerprint", "Web pages"}
+#define DIAG_OPT_WEB_PORT {"web-port", 0, CLI_VALUE, O_WEB_PORT, "N", "web server port (default 443, or 80 with --http)", "Web pages"}
+#define DIAG_OPT_WEB_USER {"web-user", 0, CLI_VALUE, O_WEB_USER, "USER", "web admin login (or MFPDOCTOR_WEB_USER; default: the profile's)", "Web pages"}
+
 struct diag_cfg {
 	struct opt_snmp snmp;
 	struct web_options web;
