@@ -15,6 +15,7 @@
 #include "report/diag_report.h"
 #include "report/fact_labels.h"
 #include "smtp/session.h"
+#include "script_smtp.h"
 
 static char *cmdline(int argc, const char **argv)
 {
@@ -115,34 +116,6 @@ static void server_differs_from_recommended(void **state)
 	checklist_judge_host(&c);
 	assert_int_equal(local->status, CHECK_OK);
 	checklist_free(&c);
-}
-
-/* A scripted conversation, as tests/unit/test_diagnose.c does it. */
-static void script(struct diagnosis *dg, const char *const *lines)
-{
-	struct smtp_session s;
-	dg->smtp.host = strdup(dg->req.server);
-	dg->smtp.port_used = dg->req.port;
-	session_init(&s, &dg->req, &dg->smtp, false);
-	session_tcp_connected(&s);
-	for (size_t i = 0; lines[i]; i++) {
-		if (lines[i][0] == '>') {
-			session_command(&s, lines[i] + 1, strlen(lines[i] + 1));
-			continue;
-		}
-		for (const char *p = lines[i]; *p == '<';) {
-			const char *end = strstr(p, "\r\n");
-			size_t n = end ? (size_t)(end - p) + 2 : strlen(p);
-			session_reply(&s, p + 1, n - 1);
-			p += n;
-		}
-	}
-	session_finish(&s);
-	dg->test_ran = true;
-	dg->smtp.ok = false;
-	dg->smtp.failed_stage = STAGE_AUTH;
-	smtp_reply_copy(&dg->smtp.fail_reply, &dg->smtp.steps[dg->smtp.nsteps - 1].reply);
-	smtp_rules_apply(&dg->req, &dg->smtp);
 }
 
 /* The demo world in miniature: a Xerox on localhost relaying to a Microsoft 365 tenant with SMTP AUTH off. */
